@@ -1,0 +1,20 @@
+"""The Celery application: `celery -A config worker -Q sms_otp,sms,multicast,webhooks,default`."""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("crewdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# Queues by workload (DESIGN.md §4): a 100k-recipient multicast must never delay a login code.
+QUEUES = ("sms_otp", "sms", "multicast", "webhooks", "default")
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_routes = {
+    "messaging.text_send_task": {"queue": "sms"},  # login codes are re-routed to sms_otp at enqueue time
+    "messaging.*": {"queue": "sms"},
+}
+app.autodiscover_tasks()

@@ -1,0 +1,47 @@
+"""Mounts the four API families (each at its documented prefix), their OpenAPI docs, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api.courier import CourierUnknownPath
+from core.api.inbox import InboxUnknownPath
+from core.api.tada import TadaUnknownPath
+from core.api.tommy import TommyUnknownPath
+
+# family: (prefix, the apps' url modules, the view answering unknown paths, title)
+FAMILIES = {
+    "tommy": ("api/v1/", ["accounts.api.tommy.urls"], TommyUnknownPath, "Tommy API v1"),
+    "courier": ("courier/v1/", ["accounts.api.courier.urls", "messaging.api.courier.urls"], CourierUnknownPath,
+                "courier API"),
+    "inbox": ("inbox/v3/", ["accounts.api.inbox.urls"], InboxUnknownPath, "Conversations Inbox API v3"),
+    "tada": ("api/v3/", ["accounts.api.tada.urls"], TadaUnknownPath, "Team messenger API v3"),
+}
+
+
+def family_patterns(family: str) -> list:
+    prefix, modules, unknown_path_view, _ = FAMILIES[family]
+    routes = [path("", include(module)) for module in modules]
+    routes.append(re_path(r"^.*$", unknown_path_view.as_view(), name="unknown-path"))
+    return [path(prefix, include((routes, family), namespace=family))]
+
+
+def family_docs(family: str) -> list:
+    title = FAMILIES[family][3]
+    schema = SpectacularAPIView.as_view(
+        urlconf=family_patterns(family), custom_settings={"TITLE": title}, authentication_classes=[],
+        permission_classes=[],
+    )
+    return [
+        path(f"api/schema/{family}/", schema, name=f"schema-{family}"),
+        path(f"api/docs/{family}/", SpectacularSwaggerView.as_view(url_name=f"schema-{family}",
+                                                                   authentication_classes=[], permission_classes=[]),
+             name=f"docs-{family}"),
+    ]
+
+
+urlpatterns = [path("admin/", admin.site.urls)]
+for _family in FAMILIES:
+    urlpatterns += family_docs(_family)
+for _family in FAMILIES:
+    urlpatterns += family_patterns(_family)

@@ -1,0 +1,72 @@
+"""List pagination per family (DESIGN.md §1)."""
+
+from urllib.parse import urlencode
+
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from core.exceptions import InvalidQueryParameter
+
+
+def bounded_int_param(params, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise InvalidQueryParameter(name, f"must be an integer, got {raw!r}.") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f"..{maximum}" if maximum is not None else " or more"
+        raise InvalidQueryParameter(name, f"must be in {minimum}{upper}, got {value}.")
+    return value
+
+
+class PagePerPagination(BasePagination):
+    """Tommy: a bare array, `page` (1-based) and `per` (Kaminari style), X-Total-Count and a Link header."""
+
+    default_per = 100
+    max_per = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page = bounded_int_param(request.query_params, "page", default=1, minimum=1, maximum=None)
+        self.per = bounded_int_param(request.query_params, "per", default=self.default_per, minimum=1, maximum=self.max_per)
+        self.total = queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+        start = (self.page - 1) * self.per
+        return list(queryset[start : start + self.per])
+
+    def _url(self, page: int) -> str:
+        params = self.request.query_params.copy()
+        params["page"] = str(page)
+        params["per"] = str(self.per)
+        return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(sorted(params.items()))
+
+    def get_paginated_response(self, data):
+        last = max(1, -(-self.total // self.per))
+        links = [f'<{self._url(1)}>; rel="first"', f'<{self._url(last)}>; rel="last"']
+        if self.page > 1:
+            links.append(f'<{self._url(self.page - 1)}>; rel="prev"')
+        if self.page < last:
+            links.append(f'<{self._url(self.page + 1)}>; rel="next"')
+        return Response(data, headers={"X-Total-Count": str(self.total), "Link": ", ".join(links)})
+
+
+class PageLimitOffsetPagination(BasePagination):
+    """Courier: `page[limit]` / `page[offset]` with per-endpoint bounds; meta keys as the document's sample shows."""
+
+    default_limit = 100
+    min_limit = 1
+    max_limit = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        bounds = getattr(view, "page_limit_bounds", None) or (self.min_limit, self.max_limit, self.default_limit)
+        minimum, maximum, default = bounds
+        self.limit = bounded_int_param(request.query_params, "page[limit]", default=default, minimum=minimum, maximum=maximum)
+        self.offset = bounded_int_param(request.query_params, "page[offset]", default=0, minimum=0, maximum=None)
+        self.total = queryset.count()
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_paginated_response(self, data):
+        meta = {"page[limit]": self.limit, "page[offset]": self.offset, "page[total]": self.total}
+        return Response({"results": data, "meta": meta})

@@ -1,0 +1,110 @@
+"""Shared fixtures: personas (owner, teammate, outsider in another team), their credentials, API clients."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Membership
+from accounts.services.credentials import api_key_create, auth_token_issue
+from messaging import sms
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolation(settings, tmp_path):
+    """Every test starts with an empty SMS outbox, its own media folder and an empty cache (OTP budgets)."""
+    from django.core.cache import cache
+
+    sms.outbox.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Acme Crew")
+
+
+@pytest.fixture
+def owner(team):
+    user = UserFactory(first_name="Olga", last_name="Owner")
+    MembershipFactory(team=team, user=user, status=Membership.Status.OWNER, is_manager=True)
+    return user
+
+
+@pytest.fixture
+def teammate(team):
+    user = UserFactory(first_name="Tim", last_name="Mate")
+    MembershipFactory(team=team, user=user, status=Membership.Status.MEMBER)
+    return user
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Rival Crew")
+
+
+@pytest.fixture
+def outsider(other_team):
+    user = UserFactory(first_name="Otto", last_name="Outsider")
+    MembershipFactory(team=other_team, user=user, status=Membership.Status.OWNER, is_manager=True)
+    return user
+
+
+@pytest.fixture
+def api_key(team, owner):
+    """Plaintext API key of `team`, made by its owner."""
+    return api_key_create(team=team, created_by=owner, name="tests")[1]
+
+
+@pytest.fixture
+def outsider_api_key(other_team, outsider):
+    return api_key_create(team=other_team, created_by=outsider, name="outsider")[1]
+
+
+@pytest.fixture
+def owner_token(owner):
+    return auth_token_issue(user=owner)[1]
+
+
+@pytest.fixture
+def outsider_token(outsider):
+    return auth_token_issue(user=outsider)[1]
+
+
+@pytest.fixture
+def client():
+    """An unauthenticated API client (overrides pytest-django's plain Django client)."""
+    return APIClient()
+
+
+@pytest.fixture
+def bearer_client(api_key):
+    """`Authorization: Bearer <team API key>` (courier, inbox)."""
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    return c
+
+
+@pytest.fixture
+def outsider_bearer_client(outsider_api_key):
+    c = APIClient()
+    c.credentials(HTTP_AUTHORIZATION=f"Bearer {outsider_api_key}")
+    return c
+
+
+@pytest.fixture
+def tommy_client(api_key):
+    """Tommy's `api_key` header with the team's key."""
+    c = APIClient()
+    c.credentials(HTTP_API_KEY=api_key)
+    return c
+
+
+@pytest.fixture
+def tada_client(owner_token):
+    """Tada's `token` header with the owner's token."""
+    c = APIClient()
+    c.credentials(HTTP_TOKEN=owner_token)
+    return c

@@ -1,0 +1,71 @@
+"""Every family answers every error in its own documented envelope, with the request id of the response."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tommy_unknown_path_is_404_in_tommy_envelope(client):
+    response = client.get("/api/v1/no/such/thing")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"] is True
+    assert body["code"] == "NOT_FOUND"
+    assert body["request_id"] == response["X-Request-ID"]
+
+
+def test_courier_unknown_path_is_404_in_jsonapi_errors(client):
+    response = client.post("/courier/v1/no-such-resource/", {}, format="json")
+    assert response.status_code == 404
+    error = response.json()["errors"][0]
+    assert error["status"] == 404
+    assert error["meta"]["request-id"] == response["X-Request-ID"]
+
+
+def test_inbox_unknown_path_is_404_with_code_1009(client):
+    response = client.delete("/inbox/v3/nothing-here")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"]["code"] == 1009
+    assert body["traceId"] == response["X-Request-ID"]
+
+
+def test_tada_unknown_path_is_404_in_ok_false_envelope(client):
+    response = client.get("/api/v3/unknown")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["ok"] is False
+    assert isinstance(body["error"], str)
+    assert body["_time"].endswith(("ms", "s"))
+
+
+def test_tada_ping_wraps_result_in_envelope(client):
+    response = client.post("/api/v3/ping", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["result"] == "pong"
+    assert response.json()["ok"] is True
+
+
+def test_unexpected_error_is_500_in_envelope_without_traceback(client):
+    response = client.get("/api/v3/ping?error")
+    assert response.status_code == 500
+    body = response.json()
+    assert body == {"_time": body["_time"], "ok": False, "error": "Internal server error."}
+
+
+def test_method_not_allowed_is_405_in_envelope(client):
+    response = client.delete("/api/v3/ping")
+    assert response.status_code == 405
+    assert response.json()["ok"] is False
+    assert "GET" in response["Allow"]
+
+
+def test_incoming_request_id_is_reused_when_well_formed(client):
+    response = client.get("/api/v1/nowhere", HTTP_X_REQUEST_ID="abc12345-proxy-id")
+    assert response["X-Request-ID"] == "abc12345-proxy-id"
+    assert response.json()["request_id"] == "abc12345-proxy-id"
+
+
+def test_hostile_request_id_is_replaced(client):
+    response = client.get("/api/v1/nowhere", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert response["X-Request-ID"] != "bad id\nwith newline"
