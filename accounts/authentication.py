@@ -44,7 +44,11 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         user = credential.user
         if not user.is_active or user.status == User.Status.SUSPENDED:
             raise exceptions.AuthenticationFailed("This account is suspended.")
-        if isinstance(credential, ApiKey) and credential.allowed_ips and _client_ip(request) not in credential.allowed_ips:
+        if (
+            isinstance(credential, ApiKey)
+            and credential.allowed_ips
+            and _client_ip(request) not in credential.allowed_ips
+        ):
             raise exceptions.PermissionDenied("This API key may not be used from this address.")
         credential_touch(credential)
         return user, credential

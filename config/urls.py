@@ -12,8 +12,12 @@ from core.api.tommy import TommyUnknownPath
 # family: (prefix, the apps' url modules, the view answering unknown paths, title)
 FAMILIES = {
     "tommy": ("api/v1/", ["accounts.api.tommy.urls"], TommyUnknownPath, "Tommy API v1"),
-    "courier": ("courier/v1/", ["accounts.api.courier.urls", "messaging.api.courier.urls"], CourierUnknownPath,
-                "courier API"),
+    "courier": (
+        "courier/v1/",
+        ["accounts.api.courier.urls", "messaging.api.courier.urls"],
+        CourierUnknownPath,
+        "courier API",
+    ),
     "inbox": ("inbox/v3/", ["accounts.api.inbox.urls"], InboxUnknownPath, "Conversations Inbox API v3"),
     "tada": ("api/v3/", ["accounts.api.tada.urls"], TadaUnknownPath, "Team messenger API v3"),
 }
@@ -29,14 +33,20 @@ def family_patterns(family: str) -> list:
 def family_docs(family: str) -> list:
     title = FAMILIES[family][3]
     schema = SpectacularAPIView.as_view(
-        urlconf=family_patterns(family), custom_settings={"TITLE": title}, authentication_classes=[],
+        urlconf=family_patterns(family),
+        custom_settings={"TITLE": title},
+        authentication_classes=[],
         permission_classes=[],
     )
     return [
         path(f"api/schema/{family}/", schema, name=f"schema-{family}"),
-        path(f"api/docs/{family}/", SpectacularSwaggerView.as_view(url_name=f"schema-{family}",
-                                                                   authentication_classes=[], permission_classes=[]),
-             name=f"docs-{family}"),
+        path(
+            f"api/docs/{family}/",
+            SpectacularSwaggerView.as_view(
+                url_name=f"schema-{family}", authentication_classes=[], permission_classes=[]
+            ),
+            name=f"docs-{family}",
+        ),
     ]
 
 

@@ -89,8 +89,9 @@ class Text(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="texts")
     account = models.ForeignKey(TextAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="texts")
     number = models.ForeignKey(TextNumber, null=True, blank=True, on_delete=models.SET_NULL, related_name="texts")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     to = models.CharField(max_length=20)
     from_number = models.CharField(max_length=20, blank=True)
     body = models.TextField()

@@ -83,8 +83,13 @@ def text_deliver(*, text_id: int) -> bool:
     if not claimed:
         return False
     text = Text.objects.get(pk=text_id)
-    message = sms.SmsMessage(to=text.to, from_number=text.from_number, body=text.body, reference=str(text.uid),
-                             status_callback=_status_callback_url(text))
+    message = sms.SmsMessage(
+        to=text.to,
+        from_number=text.from_number,
+        body=text.body,
+        reference=str(text.uid),
+        status_callback=_status_callback_url(text),
+    )
     try:
         result = sms.get_backend().send(message)
     except sms.TransientSmsError as exc:
@@ -133,7 +138,9 @@ def text_apply_status(*, text: Text, status: str, error: str = "") -> bool:
 def texts_requeue_stuck() -> int:
     """Re-enqueue texts whose enqueue was lost (still `accepted` a minute on) or whose worker died mid-send."""
     now = timezone.now()
-    stuck_sending = Q(status=Text.Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SMS_STUCK_AFTER_SECONDS))
+    stuck_sending = Q(
+        status=Text.Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SMS_STUCK_AFTER_SECONDS)
+    )
     Text.objects.filter(stuck_sending).update(status=Text.Status.ACCEPTED)
     waiting = list(Text.objects.filter(status=Text.Status.ACCEPTED, created_at__lt=now - timedelta(seconds=60)))
     from messaging.tasks import text_send_task

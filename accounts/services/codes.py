@@ -45,9 +45,11 @@ def _check_budget(*, phone: str, purpose: str, ip: str | None) -> None:
     hour_ago = now - timedelta(hours=1)
     if OneTimeCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= settings.OTP_HOURLY_LIMIT_PER_PHONE:
         raise RateLimited("Too many codes for this phone number; try again later.", retry_after=3600)
-    if ip and OneTimeCode.objects.filter(
-        requested_ip=ip, created_at__gte=hour_ago
-    ).count() >= settings.OTP_HOURLY_LIMIT_PER_IP:
+    if (
+        ip
+        and OneTimeCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count()
+        >= settings.OTP_HOURLY_LIMIT_PER_IP
+    ):
         raise RateLimited("Too many codes requested from this address; try again later.", retry_after=3600)
 
 
@@ -56,8 +58,9 @@ def _new_code(length: int) -> str:
 
 
 @transaction.atomic
-def code_send(*, phone: str, purpose: str, ip: str | None = None, user: User | None = None,
-              team_id: int | None = None) -> IssuedCode:
+def code_send(
+    *, phone: str, purpose: str, ip: str | None = None, user: User | None = None, team_id: int | None = None
+) -> IssuedCode:
     """Issue a code for `phone` (already normalised) and queue its SMS on commit. Older live codes die."""
     _check_budget(phone=phone, purpose=purpose, ip=ip)
     length = settings.OTP_CODE_LENGTH

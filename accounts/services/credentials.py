@@ -10,7 +10,11 @@ from accounts.models import ApiKey, AuthToken, Device, Team, User, hash_secret
 
 @transaction.atomic
 def api_key_create(
-    *, team: Team, created_by: User, name: str = "", scopes: list[str] | None = None,
+    *,
+    team: Team,
+    created_by: User,
+    name: str = "",
+    scopes: list[str] | None = None,
     allowed_ips: list[str] | None = None,
 ) -> tuple[ApiKey, str]:
     """Return the key row and its plaintext; the plaintext is never stored and cannot be shown again."""

@@ -72,8 +72,15 @@ def user_update(*, user: User, password: str | None = None, avatar=None, **chang
     return user
 
 
-DEVICE_FIELDS = ("type", "environment", "name", "notification_token", "voip_notification_token",
-                 "allowed_notifications", "data_pushes")
+DEVICE_FIELDS = (
+    "type",
+    "environment",
+    "name",
+    "notification_token",
+    "voip_notification_token",
+    "allowed_notifications",
+    "data_pushes",
+)
 
 
 @transaction.atomic
@@ -127,8 +134,9 @@ def _user_for_verified_phone(phone: str) -> tuple[User, bool]:
     return user, created
 
 
-def sms_login_complete(*, phone: str, code: str, device_id: str | None = None, issue_token: bool = True,
-                       **device_fields) -> LoginResult:
+def sms_login_complete(
+    *, phone: str, code: str, device_id: str | None = None, issue_token: bool = True, **device_fields
+) -> LoginResult:
     """Check the SMS code; the first login creates the user. Registers the device and issues a token."""
     code_consume(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, code=code)
     with transaction.atomic():

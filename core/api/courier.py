@@ -58,8 +58,9 @@ class CourierViewMixin(CallerScopeMixin, FamilyViewMixin):
     def render_problem(self, problem: Problem) -> list[dict]:
         meta = {"request-id": self.request_id()}
         if not problem.details:
-            return [{"status": problem.status, "code": problem.code, "detail": problem.message, "source": {},
-                     "meta": meta}]
+            return [
+                {"status": problem.status, "code": problem.code, "detail": problem.message, "source": {}, "meta": meta}
+            ]
         errors = []
         for name, messages in problem.details.items():
             if problem.location == "query":
@@ -69,8 +70,9 @@ class CourierViewMixin(CallerScopeMixin, FamilyViewMixin):
             else:
                 source = {"pointer": f"/data/attributes/{format_field_name(name.split('.')[0])}"}
             for message in messages:
-                errors.append({"status": problem.status, "code": problem.code, "detail": message, "source": source,
-                               "meta": meta})
+                errors.append(
+                    {"status": problem.status, "code": problem.code, "detail": message, "source": source, "meta": meta}
+                )
         return errors
 
 

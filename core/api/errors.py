@@ -76,8 +76,9 @@ def _first_message(details: dict[str, list[str]], fallback: str) -> str:
 
 def problem_from_exception(exc: Exception) -> Problem:
     if isinstance(exc, RateLimited):
-        return Problem(429, exc.code, exc.message, retry_after=exc.retry_after,
-                       headers={"Retry-After": str(exc.retry_after)})
+        return Problem(
+            429, exc.code, exc.message, retry_after=exc.retry_after, headers={"Retry-After": str(exc.retry_after)}
+        )
     if isinstance(exc, ApplicationError):
         return Problem(exc.status_code, exc.code, exc.message, dict(exc.details), location=exc.location)
     if isinstance(exc, DjangoValidationError):
@@ -92,8 +93,7 @@ def problem_from_exception(exc: Exception) -> Problem:
         return Problem(403, "FORBIDDEN", "You do not have permission to perform this action.")
     if isinstance(exc, drf.Throttled):
         wait = int(exc.wait or 1)
-        return Problem(429, "RATE_LIMITED", "Too many requests.", retry_after=wait,
-                       headers={"Retry-After": str(wait)})
+        return Problem(429, "RATE_LIMITED", "Too many requests.", retry_after=wait, headers={"Retry-After": str(wait)})
     if isinstance(exc, drf.APIException):
         status = exc.status_code
         headers = {}

@@ -31,8 +31,12 @@ class PagePerPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.page = bounded_int_param(request.query_params, "page", default=1, minimum=1, maximum=None)
-        self.per = bounded_int_param(request.query_params, "per", default=self.default_per, minimum=1, maximum=self.max_per)
-        self.total = queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+        self.per = bounded_int_param(
+            request.query_params, "per", default=self.default_per, minimum=1, maximum=self.max_per
+        )
+        self.total = (
+            queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
+        )
         start = (self.page - 1) * self.per
         return list(queryset[start : start + self.per])
 
@@ -62,7 +66,9 @@ class PageLimitOffsetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         bounds = getattr(view, "page_limit_bounds", None) or (self.min_limit, self.max_limit, self.default_limit)
         minimum, maximum, default = bounds
-        self.limit = bounded_int_param(request.query_params, "page[limit]", default=default, minimum=minimum, maximum=maximum)
+        self.limit = bounded_int_param(
+            request.query_params, "page[limit]", default=default, minimum=minimum, maximum=maximum
+        )
         self.offset = bounded_int_param(request.query_params, "page[offset]", default=0, minimum=0, maximum=None)
         self.total = queryset.count()
         return list(queryset[self.offset : self.offset + self.limit])

@@ -24,5 +24,12 @@ def get_backend(name: str | None = None) -> BaseSmsBackend:
     return import_string(SHORT_NAMES.get(path, path))()
 
 
-__all__ = ["BaseSmsBackend", "PermanentSmsError", "SendResult", "SmsMessage", "TransientSmsError", "get_backend",
-           "outbox"]
+__all__ = [
+    "BaseSmsBackend",
+    "PermanentSmsError",
+    "SendResult",
+    "SmsMessage",
+    "TransientSmsError",
+    "get_backend",
+    "outbox",
+]
