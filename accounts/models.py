@@ -14,12 +14,15 @@ from django.utils.text import slugify
 
 from core.tenancy import TeamScopedQuerySet
 
+# Slugs that would shadow fixed paths such as GET /users/verify or /teams/join.
+RESERVED_SLUGS = frozenset({"me", "search", "verify", "reset_password", "join", "current", "new", "admin"})
+
 
 def unique_slug(model, base: str, *, fallback: str) -> str:
-    """`base` slugified, with a short random suffix when taken."""
+    """`base` slugified, with a short random suffix when taken or reserved."""
     root = slugify(base)[:40] or fallback
     slug = root
-    while model.objects.filter(slug=slug).exists():
+    while slug.replace("-", "_") in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         slug = f"{root}-{secrets.token_hex(3)}"
     return slug
 

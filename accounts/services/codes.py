@@ -43,7 +43,11 @@ def _check_budget(*, phone: str, purpose: str, ip: str | None) -> None:
         if wait > 0:
             raise RateLimited(f"A code was just sent; wait {wait} s before asking again.", retry_after=wait)
     hour_ago = now - timedelta(hours=1)
-    if OneTimeCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= settings.OTP_HOURLY_LIMIT_PER_PHONE:
+    # QR login tokens carry the user's phone but send no SMS: they must not spend the phone's SMS budget.
+    sent = OneTimeCode.objects.filter(phone=phone, created_at__gte=hour_ago).exclude(
+        purpose=OneTimeCode.Purpose.QR_LOGIN
+    )
+    if sent.count() >= settings.OTP_HOURLY_LIMIT_PER_PHONE:
         raise RateLimited("Too many codes for this phone number; try again later.", retry_after=3600)
     if (
         ip
@@ -84,11 +88,13 @@ def code_consume(*, phone: str, purpose: str, code: str) -> OneTimeCode:
     Not atomic on purpose: a wrong try must stay counted even though the request fails.
     """
     record = OneTimeCode.live().filter(phone=phone, purpose=purpose).order_by("-created_at").first()
-    if record is None or record.attempts >= settings.OTP_MAX_ATTEMPTS:
+    # Spend the attempt BEFORE comparing, with a conditional UPDATE, so concurrent guesses cannot all read
+    # attempts < OTP_MAX_ATTEMPTS and get more comparisons between them than the limit allows.
+    live = OneTimeCode.objects.filter(pk=getattr(record, "pk", None), attempts__lt=settings.OTP_MAX_ATTEMPTS)
+    if record is None or not live.update(attempts=F("attempts") + 1):
         raise ValidationFailed.for_field("code", "The code has expired or was not requested; ask for a new one.")
     expected = OneTimeCode.digest(purpose=purpose, phone=phone, code=(code or "").strip())
     if not constant_time_compare(expected, record.code_hash):
-        OneTimeCode.objects.filter(pk=record.pk).update(attempts=F("attempts") + 1)
         left = settings.OTP_MAX_ATTEMPTS - record.attempts - 1
         message = "Wrong code." + (f" {left} tries left." if left > 0 else " Ask for a new code.")
         raise ValidationFailed.for_field("code", message)

@@ -16,6 +16,7 @@ from rest_framework_json_api.utils import format_field_name
 
 from core.api.base import CallerScopeMixin, FamilyViewMixin, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.filters import DocumentedQueryFilterBackend
 from core.api.pagination import PageLimitOffsetPagination
 
 
@@ -52,6 +53,7 @@ class CourierViewMixin(CallerScopeMixin, FamilyViewMixin):
     renderer_classes = [CourierRenderer, CourierPlainJSONRenderer]
     parser_classes = [CourierParser, CourierPlainJSONParser]
     pagination_class = PageLimitOffsetPagination
+    filter_backends = [DocumentedQueryFilterBackend]
     # (min, max, default) for page[limit]; views override where the document gives other bounds.
     page_limit_bounds = (1, 1000, 100)
 

@@ -1,0 +1,49 @@
+"""Production settings refuse to start on a missing or malformed value, with a message naming it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('ok')"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_secret_key_in_production_stops_start_up():
+    result = load_settings(DEBUG="0", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_missing_allowed_hosts_in_production_stops_start_up():
+    result = load_settings(DEBUG="0", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is required" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("DEBUG", "maybe"), ("OTP_CODE_LENGTH", "four")])
+def test_malformed_values_are_refused_by_name(name, value):
+    result = load_settings(**{"DEBUG": "1", name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_complete_production_environment_starts():
+    result = load_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="example.com")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

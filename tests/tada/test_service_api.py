@@ -1,0 +1,93 @@
+"""ping, time, countries: public service calls in the {"_time", "ok", "result"} envelope."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from accounts.services import tada as tada_services
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES_JSON = Path(__file__).resolve().parents[2] / "accounts" / "data" / "countries.json"
+
+
+def test_post_ping_is_pong(client):
+    response = client.post("/api/v3/ping", {}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    assert body["result"] == "pong"
+    assert re.fullmatch(r"\d+(\.\d+)? (ms|s)", body["_time"])
+
+
+def test_get_ping_with_and_without_trailing_slash(client):
+    assert client.get("/api/v3/ping").json()["result"] == "pong"
+    assert client.get("/api/v3/ping/").json()["result"] == "pong"
+
+
+def test_get_ping_waits_delay_sec(client, monkeypatch):
+    slept = []
+    monkeypatch.setattr("accounts.api.tada.views.time.sleep", slept.append)
+    response = client.get("/api/v3/ping?delay_sec=1.5")
+    assert response.status_code == 200
+    assert response.json()["result"] == "pong"
+    assert slept == [1.5]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "11", "1e9"])
+def test_get_ping_rejects_bad_or_unbounded_delay(client, monkeypatch, value):
+    monkeypatch.setattr("accounts.api.tada.views.time.sleep", lambda s: pytest.fail("must not sleep"))
+    response = client.get(f"/api/v3/ping?delay_sec={value}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ok"] is False
+    assert "delay_sec" in body["error"]
+    assert "delay_sec" in body["details"]
+
+
+def test_get_ping_error_is_a_server_error_in_envelope(client):
+    response = client.get("/api/v3/ping?error")
+    assert response.status_code == 500
+    assert response.json()["ok"] is False
+
+
+def test_ping_ignores_a_bad_token(client):
+    response = client.get("/api/v3/ping", HTTP_TOKEN="not-a-token")
+    assert response.status_code == 200
+
+
+def test_time_is_utc_iso_with_z(client):
+    response = client.get("/api/v3/time")
+    assert response.status_code == 200
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", response.json()["result"])
+
+
+def test_countries_are_the_documented_233_in_order(client):
+    response = client.get("/api/v3/countries")
+    assert response.status_code == 200
+    countries = response.json()["result"]
+    assert len(countries) == 233
+    assert countries[0] == {"code": "+998", "name": "Узбекистан"}
+    assert countries[1] == {"code": "+996", "name": "Кыргистан"}
+    assert countries[-1] == {"code": "+1340", "name": "Виргинские Острова (США)"}
+    assert {"code": "+1684", "name": "Американское Самоа"} in countries
+    assert {"code": "+7", "name": "Казахстан"} in countries
+    assert {"code": "+1", "name": "Пуэрто-Рико"} in countries
+    assert sum(1 for c in countries if c["name"] == "Tanzania") == 1
+    assert sum(1 for c in countries if c["code"] == "+1") == 3
+
+
+def test_countries_have_exactly_one_default_russia(client):
+    countries = client.get("/api/v3/countries").json()["result"]
+    defaults = [c for c in countries if "default" in c]
+    assert defaults == [{"code": "+7", "default": True, "name": "Россия"}]
+    kz, ru = (i for i, c in enumerate(countries) if c["code"] == "+7")
+    assert countries[kz]["name"] == "Казахстан"
+    assert ru == kz + 1
+
+
+def test_countries_served_from_the_data_file_loaded_once(client):
+    assert client.get("/api/v3/countries").json()["result"] == json.loads(COUNTRIES_JSON.read_text("utf-8"))
+    assert tada_services.countries() is tada_services.countries()
