@@ -17,4 +17,12 @@ app.conf.task_routes = {
     "messaging.text_send_task": {"queue": "sms"},  # login codes are re-routed to sms_otp at enqueue time
     "messaging.*": {"queue": "sms"},
 }
+# Beat's schedule, synced into django_celery_beat's tables on start (editable in the admin afterwards).
+app.conf.beat_schedule = {
+    "texts-requeue-stuck": {
+        "task": "messaging.texts_requeue_stuck_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},  # a sweep that waited longer than its period is skipped, not stacked
+    },
+}
 app.autodiscover_tasks()

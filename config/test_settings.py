@@ -8,13 +8,16 @@ import os
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
+from config.env import env_bool, env_str
 from config.settings import *  # noqa: F403
 
-SMS_BACKEND = "locmem"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager unless told otherwise: the integration tests start a real worker with CELERY_TASK_ALWAYS_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
+# The in-process suite reads the locmem outbox; a real worker (eager off) takes SMS_BACKEND from the environment.
+SMS_BACKEND = "locmem" if CELERY_TASK_ALWAYS_EAGER else env_str("SMS_BACKEND", "locmem")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False

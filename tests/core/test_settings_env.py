@@ -47,3 +47,23 @@ def test_complete_production_environment_starts():
     result = load_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="example.com")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_deploy_check_is_clean_with_a_production_environment():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    clean.update(
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-production-secret-" + "z" * 30,
+        ALLOWED_HOSTS="crewdesk.example.com",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

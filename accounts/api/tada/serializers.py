@@ -4,6 +4,7 @@ import datetime
 import hashlib
 from urllib.parse import quote
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Device, Membership, Team, User
@@ -74,6 +75,7 @@ class SmsLoginResultSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="TadaDevice")
 class DeviceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Device

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -48,6 +51,16 @@ def _validated(serializer_class, request, **kwargs) -> dict:
     return serializer.validated_data
 
 
+COUNTRY_SCHEMA = inline_serializer(
+    "TadaCountry",
+    {"code": serializers.CharField(), "name": serializers.CharField(), "default": serializers.BooleanField()},
+    many=True,
+)
+LOGIN_RESULT_SCHEMA = inline_serializer("TadaLoginResult", {"me": s.MeSerializer(), "token": serializers.CharField()})
+ME_RESULT_SCHEMA = inline_serializer("TadaMeResult", {"me": s.MeSerializer()})
+LOGOUT_SCHEMA = inline_serializer("TadaLogout", {"location": serializers.CharField()})
+
+
 # --- Service ---------------------------------------------------------------------------------------------------
 
 
@@ -56,9 +69,11 @@ class PingView(PublicTadaAPIView):
 
     max_delay_sec = 10.0
 
+    @extend_schema(operation_id="ping_post", request=None, responses=OpenApiTypes.STR)
     def post(self, request):
         return Response("pong")
 
+    @extend_schema(operation_id="ping_get", responses=OpenApiTypes.STR)
     def get(self, request):
         if "error" in request.query_params:
             raise RuntimeError("Server error requested with ?error (GET /ping).")
@@ -75,11 +90,13 @@ class PingView(PublicTadaAPIView):
 
 
 class TimeView(PublicTadaAPIView):
+    @extend_schema(responses=OpenApiTypes.DATETIME)
     def get(self, request):
         return Response(timezone.now().isoformat().replace("+00:00", "Z"))
 
 
 class CountriesView(PublicTadaAPIView):
+    @extend_schema(responses=COUNTRY_SCHEMA)
     def get(self, request):
         return Response(tada_services.countries())
 
@@ -90,6 +107,7 @@ class CountriesView(PublicTadaAPIView):
 class SmsLoginView(PublicTadaAPIView):
     """Step 1: normalise the phone, send a login code by SMS."""
 
+    @extend_schema(request=s.PhoneInputSerializer, responses=s.SmsLoginResultSerializer)
     def post(self, request):
         data = _validated(s.PhoneInputSerializer, request)
         phone = normalize_phone(data["phone"])
@@ -101,6 +119,7 @@ class SmsLoginView(PublicTadaAPIView):
 class SmsAuthView(PublicTadaAPIView):
     """Step 2: check the code, register the device, issue a token."""
 
+    @extend_schema(request=s.SmsAuthInputSerializer, responses=LOGIN_RESULT_SCHEMA)
     def post(self, request):
         data = _validated(s.SmsAuthInputSerializer, request)
         phone = normalize_phone(data.pop("phone"))
@@ -111,6 +130,7 @@ class SmsAuthView(PublicTadaAPIView):
 class SmsCookieAuthView(PublicTadaAPIView):
     """Step 2, cookie variant: no device, no token; a session cookie is set."""
 
+    @extend_schema(request=s.SmsCookieAuthInputSerializer, responses=ME_RESULT_SCHEMA)
     def post(self, request):
         data = _validated(s.SmsCookieAuthInputSerializer, request)
         phone = normalize_phone(data["phone"])
@@ -122,11 +142,14 @@ class SmsCookieAuthView(PublicTadaAPIView):
 class CookieAuthLogoutView(PublicTadaAPIView):
     """Ends the cookie session (GET or POST); idempotent, so it needs no credentials."""
 
+    @extend_schema(request=None, responses=LOGOUT_SCHEMA)
     def get(self, request):
         logout(request._request)
         return Response({"location": "/"})
 
-    post = get
+    @extend_schema(operation_id="cookieauth_logout_post", request=None, responses=LOGOUT_SCHEMA)
+    def post(self, request):
+        return self.get(request)
 
 
 class QrLoginPngView(TadaAPIView):
@@ -140,6 +163,7 @@ class QrLoginPngView(TadaAPIView):
         renderer = TadaRenderer()
         return renderer, renderer.media_type
 
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request):
         value = request.query_params.get("value")
         if value is not None:
@@ -167,6 +191,7 @@ def _flag(raw: str | None) -> bool:
 class QrAuthView(PublicTadaAPIView):
     """Log in with a scanned QR temp token as the user who showed it; registers the device, issues a token."""
 
+    @extend_schema(request=s.QrAuthInputSerializer, responses=LOGIN_RESULT_SCHEMA)
     def post(self, request):
         data = _validated(s.QrAuthInputSerializer, request)
         result = qr_login_complete(**data)
@@ -177,11 +202,16 @@ class QrAuthView(PublicTadaAPIView):
 
 
 class MeView(TadaAPIView):
+    serializer_class = s.MeSerializer  # for the OpenAPI schema
+
     def get(self, request):
         return Response(_me(request, request.user, self.caller_team_ids()))
 
 
 class DevicesView(TadaAPIView):
+    serializer_class = s.DeviceSerializer  # for the OpenAPI schema
+
+    @extend_schema(operation_id="devices_list", responses=s.DeviceSerializer(many=True))
     def get(self, request):
         devices = tada_services.devices_list(user=request.user)
         return Response(s.DeviceSerializer(devices, many=True).data)
@@ -194,6 +224,8 @@ class DevicesView(TadaAPIView):
 
 
 class DeviceDetailView(TadaAPIView):
+    serializer_class = s.DeviceSerializer  # for the OpenAPI schema
+
     def get(self, request, device_id):
         device = tada_services.device_get(user=request.user, device_id=device_id)
         return Response(s.DeviceSerializer(device).data)

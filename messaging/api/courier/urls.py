@@ -10,6 +10,6 @@ router.register("texts", TextViewSet, basename="texts")
 urlpatterns = [
     # messaging.services reverses "courier:text-callback" for the status callback URL given to the provider.
     path("texts/<uuid:uid>/callback/", TextCallbackView.as_view(), name="text-callback"),
-    path("texts/<uuid:uid>/callback", TextCallbackView.as_view(), name="text-callback-no-slash"),
+    path("texts/<uuid:uid>/callback", TextCallbackView.as_view(schema=None), name="text-callback-no-slash"),
     *router.urls,
 ]

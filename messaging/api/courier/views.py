@@ -2,6 +2,8 @@
 
 from uuid import UUID
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -101,6 +103,7 @@ class TextCallbackView(CourierFlatAPIView):
     def get_authenticators(self):
         return []
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
     def post(self, request, uid):
         verified = sms.get_backend().verify_callback(
             url=request.build_absolute_uri(),

@@ -1,0 +1,60 @@
+# Crewdesk: `make run` (web + worker + beat on SQLite, no server needed) and `make test` (lint + the whole suite).
+# DATABASE_URL / REDIS_URL from the environment switch both to PostgreSQL / Redis (CI: .ci/run).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.stamp
+
+.PHONY: help run test lint format migrate bench clean distclean
+
+help:
+	@echo "make run      web (runserver :8000) + Celery worker with embedded beat, SQLite under var/"
+	@echo "make test     ruff check, ruff format --check, pytest (integration tests too when REDIS_URL is set)"
+	@echo "make lint     ruff check + ruff format --check"
+	@echo "make format   ruff format + ruff check --fix"
+	@echo "make migrate  manage.py migrate"
+	@echo "make bench    bench/bench_ping_me.py (gunicorn, requests/s of ping vs /me)"
+	@echo "make clean    remove var/ (local database, broker, SMS log), staticfiles/ and caches"
+	@echo "make distclean  make clean, then remove .venv"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(STAMP)
+	DEBUG=1 SMS_BACKEND=$${SMS_BACKEND:-console} bin/run-dev
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_ping_me.py
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,136 @@
+"""A real `celery -A config worker` subprocess for the integration tests (DESIGN.md §4, §7).
+
+The worker is a separate process, so it must see the rows the test commits: it gets DATABASE_URL pointing at the
+very database pytest-django created (test_crewdesk on PostgreSQL), and the test uses transactional_db so rows are
+committed. It talks to Redis on its own db number (CREWDESK_IT_REDIS_DB, default 15) so a developer's worker on the
+usual db never takes these tasks, and sends SMS through the file backend into tmp_path.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import kombu.pools
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 30
+
+
+def _redis_url_for_tests() -> str:
+    parts = urllib.parse.urlsplit(os.environ["REDIS_URL"])
+    return parts._replace(path=f"/{os.environ.get('CREWDESK_IT_REDIS_DB', '15')}").geturl()
+
+
+def _database_url_of_test_db() -> str:
+    """DATABASE_URL rewritten to the test database pytest-django created (test_<name>)."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return parts._replace(path=f"/{settings_dict['NAME']}").geturl()
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log_path: Path
+    sms_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def sent_sms(self) -> list[str]:
+        return self.sms_path.read_text().splitlines() if self.sms_path.exists() else []
+
+    def wait_for(self, predicate, *, timeout: float = 30, what: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited ({self.process.returncode}) waiting for {what}:\n{self.log()[-4000:]}")
+            time.sleep(0.2)
+        pytest.fail(f"timed out after {timeout:g} s waiting for {what}; worker log:\n{self.log()[-4000:]}")
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """Start a worker on every queue; publish from this process to the same broker; stop the worker afterwards."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "integration: the test database is SQLite in memory, which a worker process cannot see; "
+            "set DATABASE_URL to PostgreSQL (CI) or a SQLite file with a TEST NAME"
+        )
+    broker_url = _redis_url_for_tests()
+    log_path = tmp_path / "worker.log"
+    sms_path = tmp_path / "sms.jsonl"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "DATABASE_URL": _database_url_of_test_db(),
+        "REDIS_URL": broker_url,
+        "SMS_BACKEND": "file",
+        "SMS_FILE_PATH": str(sms_path),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+    # This process publishes for real too, to the worker's Redis db (tasks enqueued on commit, and the test's own).
+    # With the CELERY_ settings namespace only the prefixed names override Django's settings; popped afterwards.
+    celery_app.conf.update(CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER=False)
+    _reset_broker_pools()
+    with celery_app.connection_for_write() as conn:
+        celery_app.control.purge(connection=conn)  # leftovers of an aborted run
+
+    queues = "sms_otp,sms,multicast,webhooks,default"
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        "-A", "config", "worker", "-Q", queues, "--loglevel=info", "--concurrency=2",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"it-{os.getpid()}@%h",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    worker = Worker(process=process, log_path=log_path, sms_path=sms_path)
+    try:
+        worker.wait_for(lambda: " ready." in worker.log(), timeout=START_TIMEOUT, what="the worker to be ready")
+        yield worker
+    finally:
+        _stop(process)
+        _reset_broker_pools()
+        for key in ("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER"):
+            celery_app.conf.changes.pop(key, None)
+        connection.close()  # let pytest-django flush/drop without the worker's sessions around
+
+
+def _reset_broker_pools() -> None:
+    """Forget the cached connection and producer pools (kombu keeps them in a process-wide registry keyed by broker
+    URL), so the next publish connects to the current broker_url and no closed pool is handed out again."""
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Warm shutdown, then kill the worker's process group (it and its pool children) if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # pool children left behind, if any
