@@ -1,5 +1,6 @@
-"""Users, teams (the tenant), memberships, devices and the credentials every API family reads (DESIGN.md §2)."""
+"""Users, teams (the tenant), memberships and devices: the shared domain model of DESIGN.md §2."""
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -8,8 +9,6 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from core.tenancy import TeamScopedQuerySet
@@ -78,6 +77,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True, help_text="Last authenticated request (presence).")
+    # tada: free-form client state, per user across teams (PUT /ui-settings, at most 16,000 bytes).
+    ui_settings = models.JSONField(default=dict, blank=True)
+    # tada "me" preferences.
+    alt_send = models.BooleanField(default=False)
+    default_lang = models.CharField(max_length=35, null=True, blank=True)
+    unread_first = models.BooleanField(default=False)
+    # tommy: the polymorphic "current account" (User, Team or TeamMember) that scopes later calls.
+    current_account_type = models.CharField(max_length=16, blank=True)
+    current_account_id = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
@@ -108,10 +117,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Team(models.Model):
     """The tenant: tommy team, courier organization, inbox company, tada team."""
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    FEATURES = (
+        "compliance", "timesheets", "timeclock", "availability", "orders", "clients", "training", "leave",
+        "documents", "scheduling", "ndis", "experimental", "mileage",
+    )  # fmt: skip
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.ACTIVE)
+    # tommy TeamFeatures: the 13 documented flags; unknown keys are never stored (see services).
+    features = models.JSONField(default=dict, blank=True)
+    icon_sm = models.ImageField(upload_to="team-icons/", blank=True)
+    icon_lg = models.ImageField(upload_to="team-icons/", blank=True)
+    uploads_size = models.BigIntegerField(default=0, help_text="Bytes of files uploaded by the team.")
+    uploads_size_limit = models.BigIntegerField(default=1024**3)
+    default_task_deadline = models.TimeField(default=datetime.time(18, 0))
     is_archived = models.BooleanField(default=False)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,6 +176,17 @@ class Membership(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.MEMBER)
     is_manager = models.BooleanField(default=False, help_text="Manages the team's workforce (shifts, timesheets).")
     role = models.CharField("job title", max_length=150, blank=True)
+    # tommy TeamMember: labels a manager gives the member.
+    roles = models.JSONField(default=list, blank=True)
+    locations = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    favorite = models.BooleanField(default=False)
+    mute = models.BooleanField(default=False)
+    # tada team contact: sections, and the member's own per-team view settings (contact_short_view, …).
+    sections = models.JSONField(default=list, blank=True)
+    preferences = models.JSONField(default=dict, blank=True)
+    need_confirmation = models.BooleanField(default=False, help_text="Joined by invitation; not yet confirmed.")
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -188,6 +227,8 @@ class Device(models.Model):
     voip_notification_token = models.CharField(max_length=4096, blank=True, default="")
     allowed_notifications = models.BooleanField(default=True)
     data_pushes = models.BooleanField(default=False)
+    # tada: the contacts a device uploaded (PUT /devices/{id}/address-book replaces it).
+    address_book = models.JSONField(default=list, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,120 +239,3 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.device_id} ({self.type})"
-
-
-class ApiKeyQuerySet(TeamScopedQuerySet):
-    def usable(self):
-        return self.filter(revoked_at__isnull=True)
-
-
-class ApiKey(models.Model):
-    """A team-scoped credential made by a manager; shown once, stored hashed. Acts as its maker, in its team."""
-
-    PREFIX = "cdk_"
-
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_keys")
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_keys")
-    name = models.CharField(max_length=100, blank=True)
-    display_prefix = models.CharField(max_length=16, help_text="The key's first characters, to recognise it.")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    scopes = models.JSONField(default=list, blank=True, help_text='e.g. ["CHANNEL"]; empty means every scope.')
-    allowed_ips = models.JSONField(default=list, blank=True, help_text="IP allow-list; empty allows any address.")
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ApiKeyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = "API key"
-
-    def __str__(self) -> str:
-        return f"{self.name or 'API key'} ({self.display_prefix}…)"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @property
-    def team_ids(self) -> frozenset[int]:
-        return frozenset({self.team_id})
-
-    @property
-    def user(self) -> User:
-        return self.created_by
-
-
-class AuthToken(models.Model):
-    """A per-user (and per-device) login token issued by sms-auth, qr-auth or a tommy session."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
-    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.CASCADE, related_name="auth_tokens")
-    display_prefix = models.CharField(max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = "auth token"
-
-    def __str__(self) -> str:
-        return f"token {self.display_prefix}… of {self.user}"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @cached_property
-    def team_ids(self) -> frozenset[int]:
-        return frozenset(Membership.objects.active().filter(user_id=self.user_id).values_list("team_id", flat=True))
-
-
-class OneTimeCode(models.Model):
-    """A short-lived secret sent to a phone (SMS login, verification, reset) or shown as a QR login token.
-
-    Only a keyed hash is stored; checks are constant-time; a code dies after OTP_MAX_ATTEMPTS wrong tries and
-    can be used once.
-    """
-
-    class Purpose(models.TextChoices):
-        LOGIN = "login", "SMS login"
-        VERIFY = "verify", "Phone verification"
-        RESET = "reset", "Password reset"
-        QR_LOGIN = "qr_login", "QR login"
-
-    phone = models.CharField(max_length=20, blank=True, db_index=True)
-    purpose = models.CharField(max_length=16, choices=Purpose)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    code_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    requested_ip = models.GenericIPAddressField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["phone", "purpose", "created_at"], name="otp_phone_purpose_created")]
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()} code for {self.phone or self.user}"
-
-    @staticmethod
-    def digest(*, purpose: str, phone: str, code: str) -> str:
-        return salted_hmac("crewdesk.one-time-code", f"{purpose}:{phone}:{code}", algorithm="sha256").hexdigest()
-
-    @classmethod
-    def live(cls):
-        return cls.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())
-
-    @property
-    def is_live(self) -> bool:
-        return self.used_at is None and self.expires_at > timezone.now()
-
-
-__all__ = ["User", "Team", "Membership", "Device", "ApiKey", "AuthToken", "OneTimeCode", "hash_secret"]
