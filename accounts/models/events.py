@@ -33,3 +33,6 @@ class ServerEventRecipient(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="server_event_recipient_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event.name} → user {self.user_id}"

@@ -18,9 +18,13 @@ def test_explicit_recipients_replace_the_default(team, owner, teammate):
 
 
 def test_rolled_back_change_publishes_nothing(team, owner):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        publish_event(name="server.team.deleted", team=team)
-        raise RuntimeError("the change failed")
+    def failing_change():
+        with transaction.atomic():
+            publish_event(name="server.team.deleted", team=team)
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert not ServerEvent.objects.exists()
 
 
