@@ -11,7 +11,12 @@ from core.api.tommy import TommyUnknownPath
 
 # family: (prefix, the apps' url modules, the view answering unknown paths, title)
 FAMILIES = {
-    "tommy": ("api/v1/", ["accounts.api.tommy.urls"], TommyUnknownPath, "Tommy API v1"),
+    "tommy": (
+        "api/v1/",
+        ["accounts.api.tommy.urls", "accounts.api.tommy.urls_contacts", "accounts.api.tommy.urls_invitations"],
+        TommyUnknownPath,
+        "Tommy API v1",
+    ),
     "courier": (
         "courier/v1/",
         ["accounts.api.courier.urls", "messaging.api.courier.urls"],
@@ -19,7 +24,12 @@ FAMILIES = {
         "courier API",
     ),
     "inbox": ("inbox/v3/", ["accounts.api.inbox.urls"], InboxUnknownPath, "Conversations Inbox API v3"),
-    "tada": ("api/v3/", ["accounts.api.tada.urls"], TadaUnknownPath, "Team messenger API v3"),
+    "tada": (
+        "api/v3/",
+        ["accounts.api.tada.urls", "accounts.api.tada.urls_team_resources"],
+        TadaUnknownPath,
+        "Team messenger API v3",
+    ),
 }
 
 

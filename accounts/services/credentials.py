@@ -77,3 +77,5 @@ def credential_touch(credential: ApiKey | AuthToken) -> None:
     if last is None or (now - last).total_seconds() >= LAST_USED_RESOLUTION_SECONDS:
         type(credential).objects.filter(pk=credential.pk).update(last_used_at=now)
         credential.last_used_at = now
+        # Presence (inbox agent status) follows the same cadence: at most one write a minute per credential.
+        User.objects.filter(pk=credential.user.pk).update(last_seen_at=now)
