@@ -26,11 +26,11 @@ def test_list_with_a_user_token_is_every_team_of_the_user(token_client, owner, t
 
 
 def test_list_query_count_is_constant(token_client, owner, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(token_client.get("/inbox/v3/companies").json()) == 1
     for _ in range(8):
         MembershipFactory(team=TeamFactory(), user=owner, status=Membership.Status.MEMBER)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(token_client.get("/inbox/v3/companies").json()) == 9
 
 

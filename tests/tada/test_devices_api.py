@@ -73,7 +73,7 @@ def test_list_is_own_devices_unpaginated(tada_client, owner, outsider):
 def test_list_query_count_is_constant(tada_client, owner, django_assert_max_num_queries, count):
     for i in range(count):
         DeviceFactory(user=owner, device_id=f"d{i}")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = tada_client.get("/api/v3/devices")
     assert len(response.json()["result"]) == count
 

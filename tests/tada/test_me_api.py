@@ -98,7 +98,7 @@ def test_me_query_count_is_constant(tada_client, owner, django_assert_max_num_qu
         MembershipFactory(user=owner)
     for i in range(teams):
         DeviceFactory(user=owner, device_id=f"dev-{i}")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = tada_client.get("/api/v3/me")
     assert len(response.json()["result"]["teams"]) == teams
     assert len(response.json()["result"]["devices"]) == teams
