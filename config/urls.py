@@ -1,5 +1,7 @@
 """Mounts the four API families (each at its documented prefix), their OpenAPI docs, and the admin."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -61,6 +63,8 @@ def family_docs(family: str) -> list:
 
 
 urlpatterns = [path("admin/", admin.site.urls)]
+if settings.DEBUG:  # uploads (team icons, avatars) in `make run`; production serves MEDIA_ROOT from the web server
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 for _family in FAMILIES:
     urlpatterns += family_docs(_family)
 for _family in FAMILIES:

@@ -159,7 +159,8 @@ class Team(models.Model):
 
 class MembershipQuerySet(TeamScopedQuerySet):
     def active(self):
-        return self.filter(is_active=True, team__is_archived=False)
+        """Memberships that grant access: not removed, team not archived, invitation (if any) accepted."""
+        return self.filter(is_active=True, invitation_pending=False, team__is_archived=False)
 
 
 class Membership(models.Model):
@@ -186,6 +187,9 @@ class Membership(models.Model):
     sections = models.JSONField(default=list, blank=True)
     preferences = models.JSONField(default=dict, blank=True)
     need_confirmation = models.BooleanField(default=False, help_text="Joined by invitation; not yet confirmed.")
+    invitation_pending = models.BooleanField(
+        default=False, help_text="Invited by a manager; no access to the team until the invitation is accepted."
+    )
     invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,13 +9,16 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, Team, User
+from accounts.models import Contact, Invitation, Membership, Team, User
+from accounts.permissions import team_permissions
+from accounts.services.contacts import contact_connect
+from accounts.services.memberships import membership_accept_invitation, membership_add, membership_of
 from core import sms
-from core.exceptions import ValidationFailed
+from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 
 
 def invitation_link(invitation: Invitation) -> str:
@@ -34,8 +37,9 @@ def _invitation_text(invitation: Invitation) -> str:
 @transaction.atomic
 def invitation_deliver(*, invitation: Invitation) -> Invitation:
     """(Re)send a personal invitation by SMS when it has a phone, else by email; counts the sending."""
-    phone = invitation.phone or (invitation.invitee.phone if invitation.invitee_id else "")
-    email = invitation.email or (invitation.invitee.email if invitation.invitee_id else "")
+    addressee = invitation.invitee or invitation.invitee_team
+    phone = invitation.phone or (addressee.phone if addressee else "") or ""
+    email = invitation.email or (addressee.email if addressee else "") or ""
     if not phone and not email:
         raise ValidationFailed(
             "An invitation needs a mobile number or an email address.", details={"mobile": ["or email is required"]}
@@ -60,19 +64,300 @@ def invitation_send(
     email: str = "",
     message: str = "",
     membership_status: str = "",
+    invitee_team: Team | None = None,
 ) -> Invitation:
     """Create a personal invitation (to connect with `inviter`, or to join `team`) and send it.
 
     `phone` must already be normalised (core.phones). An invitee without phone or email is a validation error.
+    `invitee_team` addresses a team (its managers may answer) instead of a person.
     """
     invitation = Invitation.objects.create(
         kind=Invitation.Kind.PERSONAL,
         inviter=inviter,
         team=team,
         invitee=invitee,
+        invitee_team=invitee_team,
         phone=phone,
         email=email,
         message=message,
         membership_status=membership_status,
     )
     return invitation_deliver(invitation=invitation)
+
+
+def _resolve_invitee(
+    *, invitee_id: int | None, invitee_type: str, phone: str, email: str
+) -> tuple[User | None, Team | None]:
+    if invitee_id is not None:
+        if invitee_type == "Team":
+            invitee_team = Team.objects.filter(pk=invitee_id, is_archived=False).first()
+            if invitee_team is None:
+                raise ValidationFailed.for_field("invitee_id", "No such team.")
+            return None, invitee_team
+        invitee = User.objects.filter(pk=invitee_id, is_active=True).first()
+        if invitee is None:
+            raise ValidationFailed.for_field("invitee_id", "No such user.")
+        return invitee, None
+    if not phone and not email:
+        raise ValidationFailed(
+            "Say whom to invite: friend_id, invitee_id, mobile or email.",
+            details={"invitee_id": ["friend_id, invitee_id, mobile or email is required"]},
+        )
+    # Someone already on Crewdesk with that number or address is invited as themselves.
+    invitee = User.objects.filter(phone=phone).first() if phone else None
+    if invitee is None and email:
+        invitee = User.objects.filter(email__iexact=email).first()
+    return invitee, None
+
+
+@transaction.atomic
+def invitation_invite(
+    *,
+    inviter: User,
+    team: Team | None = None,
+    invitee_id: int | None = None,
+    invitee_type: str = "User",
+    phone: str = "",
+    email: str = "",
+    message: str = "",
+) -> Invitation:
+    """Tommy POST /invitations: invite a user, a team or a not-yet-member (by `phone`/`email`) to connect with
+    `inviter`, or to join `team` when the inviter acts for a team they may add people to.
+
+    A pending invitation from the same inviter to the same addressee is sent again (times_sent + 1), not
+    duplicated.
+    """
+    if team is not None and not team_permissions(membership_of(team=team, user=inviter)).can_add_to_team:
+        raise PermissionDeniedError("Only the team's owners and admins may invite people to it.")
+    invitee, invitee_team = _resolve_invitee(invitee_id=invitee_id, invitee_type=invitee_type, phone=phone, email=email)
+    if invitee is not None and invitee.pk == inviter.pk:
+        raise ValidationFailed.for_field("invitee_id", "You cannot invite yourself.")
+    if team is not None and invitee_team is not None and invitee_team.pk == team.pk:
+        raise ValidationFailed.for_field("invitee_id", "A team cannot invite itself.")
+    if (
+        team is not None
+        and invitee is not None
+        and Membership.objects.filter(team=team, user=invitee, is_active=True).exists()
+    ):
+        raise ValidationFailed.for_field("invitee_id", "This person is already a member of the team.")
+    pending = Invitation.objects.select_for_update().filter(
+        kind=Invitation.Kind.PERSONAL, status=Invitation.Status.PENDING, inviter=inviter, team=team
+    )
+    if invitee is not None or invitee_team is not None:
+        pending = pending.filter(invitee=invitee, invitee_team=invitee_team)
+    else:
+        pending = pending.filter(invitee__isnull=True, invitee_team__isnull=True, phone=phone, email=email)
+    existing = pending.first()
+    if existing is not None:
+        if message and message != existing.message:
+            existing.message = message
+            existing.save(update_fields=["message", "updated_at"])
+        return invitation_deliver(invitation=existing)
+    return invitation_send(
+        inviter=inviter,
+        team=team,
+        invitee=invitee,
+        invitee_team=invitee_team,
+        phone=phone,
+        email=email,
+        message=message,
+    )
+
+
+# --- Team join links (tada) ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create_link(*, team: Team, inviter: User, membership_status: str = "") -> Invitation:
+    """A reusable join link / QR for `team` (tada invitations): whoever holds the token may join until revoked."""
+    return Invitation.objects.create(
+        kind=Invitation.Kind.LINK, inviter=inviter, team=team, membership_status=membership_status
+    )
+
+
+def invitation_links_of(*, team: Team):
+    """The team's live join links, newest first (revoked ones are gone for the API)."""
+    return Invitation.objects.for_team(team).filter(kind=Invitation.Kind.LINK, status=Invitation.Status.PENDING)
+
+
+def invitation_link_get(*, team: Team | None = None, team_uid=None, uid=None, token: str | None = None) -> Invitation:
+    """One live join link of `team` (or of the team with `team_uid`) by `uid` or `token`, else 404."""
+    links = Invitation.objects.filter(kind=Invitation.Kind.LINK, status=Invitation.Status.PENDING)
+    links = links.filter(team=team) if team is not None else links.filter(team__uid=team_uid, team__is_archived=False)
+    invitation = links.filter(uid=uid).first() if uid is not None else links.filter(token=token).first()
+    if invitation is None:
+        raise NotFoundError("No such invitation.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Stop an invitation from working (tada DELETE). The row stays, `revoked`, so its history keeps its author."""
+    if invitation.status != Invitation.Status.REVOKED:
+        invitation.status = Invitation.Status.REVOKED
+        invitation.save(update_fields=["status", "updated_at"])
+    return invitation
+
+
+# --- Who an invitation is for ---------------------------------------------------------------------------------------
+
+
+def _managed_team_ids(user: User) -> set[int]:
+    """Teams whose invitations `user` manages (accounts.permissions: `can_add_to_team`)."""
+    return {m.team_id for m in Membership.objects.active().filter(user=user) if team_permissions(m).can_add_to_team}
+
+
+def _addressed_by_contact(user: User) -> Q:
+    """Invitations sent to a phone or email, without a known invitee, that this user verifiably owns."""
+    q = Q(pk__in=[])
+    if user.phone and user.is_phone_verified:
+        q |= Q(invitee__isnull=True, phone=user.phone)
+    if user.email and user.is_email_verified:
+        q |= Q(invitee__isnull=True, email__iexact=user.email)
+    return q
+
+
+def _is_addressed_to(invitation: Invitation, user: User) -> bool:
+    """May `user` accept or decline `invitation`? Its invitee, the verified owner of the phone/email it was sent
+    to (when no invitee was known), or a manager of the team it invites."""
+    if invitation.invitee_id is not None:
+        return invitation.invitee_id == user.pk
+    if invitation.invitee_team_id is not None:
+        return invitation.invitee_team_id in _managed_team_ids(user)
+    return Invitation.objects.filter(_addressed_by_contact(user), pk=invitation.pk).exists()
+
+
+def invitations_visible_to(*, user: User, team_ids=None):
+    """Personal invitations `user` sent or received, plus those of the teams they manage (within `team_ids`, the
+    credential's teams, when given). Link invitations are the tada join flow's and are not listed here."""
+    managed = _managed_team_ids(user)
+    if team_ids is not None:
+        managed &= set(team_ids)
+    visible = (
+        Q(inviter=user)
+        | Q(invitee=user)
+        | _addressed_by_contact(user)
+        | Q(invitee_team_id__in=managed)
+        | Q(team_id__in=managed)
+    )
+    return (
+        Invitation.objects.filter(visible, kind=Invitation.Kind.PERSONAL)
+        .select_related("inviter", "team", "invitee", "invitee_team")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_get_visible(*, user: User, token: str, team_ids=None) -> Invitation:
+    invitation = invitations_visible_to(user=user, team_ids=team_ids).filter(token=token).first()
+    if invitation is None:
+        raise NotFoundError("No such invitation.")
+    return invitation
+
+
+def invitations_with_relations(invitations: list[Invitation]) -> list[Invitation]:
+    """Attach, in two queries whatever the count, what the tommy shape shows: `contact_row` (the inviter's — or the
+    inviting team's — contact row for the invitee) and `invitee_membership` (the invitee's membership in the team)."""
+    invitee_ids = {i.invitee_id for i in invitations if i.invitee_id}
+    team_ids = {i.team_id for i in invitations if i.team_id}
+    contacts: dict = {}
+    memberships: dict = {}
+    if invitee_ids:
+        inviter_ids = {i.inviter_id for i in invitations}
+        rows = Contact.objects.filter(friend_id__in=invitee_ids).filter(
+            Q(team__isnull=True, owner_id__in=inviter_ids) | Q(team_id__in=team_ids)
+        )
+        for row in rows.select_related("friend"):
+            contacts[(row.team_id, row.owner_id if row.team_id is None else None, row.friend_id)] = row
+        if team_ids:
+            for membership in Membership.objects.filter(team_id__in=team_ids, user_id__in=invitee_ids, is_active=True):
+                memberships[(membership.team_id, membership.user_id)] = membership
+    for invitation in invitations:
+        if invitation.team_id:
+            key = (invitation.team_id, None, invitation.invitee_id)
+        else:
+            key = (None, invitation.inviter_id, invitation.invitee_id)
+        invitation.contact_row = contacts.get(key)
+        invitation.invitee_membership = memberships.get((invitation.team_id, invitation.invitee_id))
+    return invitations
+
+
+# --- Accepting and declining ----------------------------------------------------------------------------------------
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update()
+        .select_related("inviter", "team", "invitee", "invitee_team")
+        .get(pk=invitation.pk)
+    )
+
+
+def _refuse_final(invitation: Invitation, action: str) -> None:
+    raise ValidationFailed.for_field(
+        "status", f"This invitation is already {invitation.status}; it cannot be {action} now."
+    )
+
+
+def _join_status(invitation: Invitation) -> str:
+    status = invitation.membership_status
+    return status if status in Membership.Status.values else Membership.Status.MEMBER
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
+    """Accept as `user`: join the invitation's team if it has one, else become contacts with the inviter.
+
+    A link (tada join) may be used by anyone holding its token while it is not revoked, and stays usable; it
+    adds the member with `need_confirmation`. A personal invitation moves pending → accepted once; accepting it
+    again returns it unchanged, accepting a declined or revoked one is a validation error.
+    """
+    invitation = _locked(invitation)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ValidationFailed.for_field("token", "This invitation has been revoked.")
+    if invitation.kind == Invitation.Kind.LINK:
+        if invitation.team_id is None:  # pragma: no cover - links are always made for a team
+            raise ValidationFailed.for_field("token", "This invitation link has no team.")
+        membership_add(
+            team=invitation.team,
+            user=user,
+            status=_join_status(invitation),
+            invited_by=invitation.inviter,
+            need_confirmation=True,
+        )
+        return invitation
+    if not _is_addressed_to(invitation, user):
+        raise PermissionDeniedError("This invitation is addressed to someone else.")
+    if invitation.status == Invitation.Status.ACCEPTED:
+        return invitation
+    if invitation.status != Invitation.Status.PENDING:
+        _refuse_final(invitation, "accepted")
+    if invitation.team_id:
+        membership_accept_invitation(
+            team=invitation.team, user=user, status=_join_status(invitation), invited_by=invitation.inviter
+        )
+    elif invitation.inviter_id != user.pk:
+        contact_connect(owner=invitation.inviter, friend=user, via="invitation")
+    if invitation.invitee_id is None and invitation.invitee_team_id is None:
+        invitation.invitee = user  # addressed by phone/email: record who it turned out to be
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["invitee", "status", "accepted_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User) -> Invitation:
+    """Decline as `user`: pending → declined; declining again returns it unchanged; a final one is refused."""
+    invitation = _locked(invitation)
+    if invitation.kind == Invitation.Kind.LINK:
+        raise ValidationFailed.for_field("token", "A team join link cannot be declined.")
+    if not _is_addressed_to(invitation, user):
+        raise PermissionDeniedError("This invitation is addressed to someone else.")
+    if invitation.status == Invitation.Status.DECLINED:
+        return invitation
+    if invitation.status != Invitation.Status.PENDING:
+        _refuse_final(invitation, "declined")
+    invitation.status = Invitation.Status.DECLINED
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["status", "declined_at", "updated_at"])
+    return invitation

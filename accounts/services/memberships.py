@@ -81,3 +81,17 @@ def membership_add(
             setattr(membership, name, value)
         membership.save()
     return membership
+
+
+@transaction.atomic
+def membership_accept_invitation(
+    *, team: Team, user: User, status: str | None = None, invited_by: User | None = None
+) -> Membership:
+    """The invitee accepted: the pending membership (or a new one) now grants access."""
+    membership = membership_add(team=team, user=user, status=status or Status.MEMBER, invited_by=invited_by)
+    membership.invitation_pending = False
+    membership.need_confirmation = False
+    if status:
+        membership.status = status
+    membership.save(update_fields=["invitation_pending", "need_confirmation", "status", "updated_at"])
+    return membership

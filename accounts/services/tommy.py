@@ -3,15 +3,30 @@
 Nothing here knows about HTTP; the views in accounts/api/tommy/ validate input and call these functions.
 """
 
+import secrets
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import Device, Membership, OneTimeCode, User
 from accounts.services.codes import code_send
 from accounts.services.users import device_delete, device_upsert, phone_verify, user_create, user_update
-from core.exceptions import NotFoundError, ValidationFailed
+from core.exceptions import NotFoundError, RateLimited, ValidationFailed
 
 BAD_PIN = "The code is wrong or has expired; ask for a new one."
+VERIFY = OneTimeCode.Purpose.VERIFY
+VERIFY_EMAIL_SUBJECT = "Verify your Crewdesk email address"
+VERIFY_EMAIL_BODY = (
+    "Your Crewdesk verification code: {code}\n\nIt is valid for {minutes} minutes. "
+    "You can also open this link to verify your address:\n{link}\n"
+)
 
 
 def _set_slug(user: User, slug: str | None) -> None:
@@ -76,10 +91,92 @@ def verification_sms_send(*, user_id: int, ip: str | None = None) -> None:
     code_send(phone=user.phone, purpose=OneTimeCode.Purpose.VERIFY, ip=ip, user=user)
 
 
-def user_verify(*, code: str, user_id: int | None = None, email: str | None = None, phone: str | None = None) -> User:
-    """Check the verification code sent by SMS; marks the phone verified and a pending account active.
+def _email_codes(user: User):
+    """Email verification codes: OneTimeCode rows with `user` set and `phone=""` (the model keys codes by phone)."""
+    return OneTimeCode.objects.filter(user=user, purpose=VERIFY, phone="")
 
-    An unknown account fails exactly like a wrong code (no enumeration).
+
+def _check_email_budget(*, user: User, ip: str | None) -> None:
+    """The SMS budgets of codes.code_send, for email codes: cooldown and hourly cap per user, hourly cap per IP."""
+    now = timezone.now()
+    recent = _email_codes(user).order_by("-created_at").first()
+    if recent is not None:
+        wait = settings.OTP_RESEND_COOLDOWN_SECONDS - int((now - recent.created_at).total_seconds())
+        if wait > 0:
+            raise RateLimited(f"A code was just sent; wait {wait} s before asking again.", retry_after=wait)
+    hour_ago = now - timedelta(hours=1)
+    if _email_codes(user).filter(created_at__gte=hour_ago).count() >= settings.OTP_HOURLY_LIMIT_PER_PHONE:
+        raise RateLimited("Too many codes for this email address; try again later.", retry_after=3600)
+    if ip and OneTimeCode.objects.filter(requested_ip=ip, created_at__gte=hour_ago).count() >= (
+        settings.OTP_HOURLY_LIMIT_PER_IP
+    ):
+        raise RateLimited("Too many codes requested from this address; try again later.", retry_after=3600)
+
+
+def verification_link(*, email: str, code: str) -> str:
+    """GET /users/verify with the email and pin filled in (absolute when PUBLIC_BASE_URL is set)."""
+    path = reverse("tommy:users-verify") + "?" + urlencode({"email": email, "pin": code})
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path if settings.PUBLIC_BASE_URL else path
+
+
+@transaction.atomic
+def verification_email_send(*, user_id: int, ip: str | None = None) -> None:
+    """Email a verification code (and a link to GET /users/verify with it) to the user's email address.
+
+    Silent for unknown ids, users without an email and verified emails (no enumeration); budgets raise RateLimited.
+    The mail goes through Django's email backend after the commit.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or user.is_email_verified:
+        return
+    _check_email_budget(user=user, ip=ip)
+    code = "".join(secrets.choice("0123456789") for _ in range(settings.OTP_CODE_LENGTH))
+    OneTimeCode.live().filter(user=user, purpose=VERIFY, phone="").update(used_at=timezone.now())
+    OneTimeCode.objects.create(
+        phone="",
+        purpose=VERIFY,
+        user=user,
+        code_hash=OneTimeCode.digest(purpose=VERIFY, phone="", code=code),
+        requested_ip=ip,
+        expires_at=timezone.now() + timedelta(seconds=settings.OTP_TTL_SECONDS),
+    )
+    email = user.email
+    body = VERIFY_EMAIL_BODY.format(
+        code=code,
+        minutes=max(1, settings.OTP_TTL_SECONDS // 60),
+        link=verification_link(email=email, code=code),
+    )
+    transaction.on_commit(lambda: send_mail(VERIFY_EMAIL_SUBJECT, body, None, [email]))
+
+
+def _email_code_matches(*, user: User, code: str) -> bool:
+    """Spend the user's live email verification code if `code` matches it; count a wrong try otherwise."""
+    record = OneTimeCode.live().filter(user=user, purpose=VERIFY, phone="").order_by("-created_at").first()
+    if record is None:
+        return False
+    live = OneTimeCode.objects.filter(pk=record.pk, attempts__lt=settings.OTP_MAX_ATTEMPTS)
+    if not live.update(attempts=F("attempts") + 1):
+        return False
+    expected = OneTimeCode.digest(purpose=VERIFY, phone="", code=(code or "").strip())
+    if not constant_time_compare(expected, record.code_hash):
+        return False
+    return bool(OneTimeCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=timezone.now()))
+
+
+def _email_verified(user: User) -> User:
+    user.email_verified_at = timezone.now()
+    if user.status == User.Status.PENDING:
+        user.status = User.Status.ACTIVE
+    user.save(update_fields=["email_verified_at", "status", "updated_at"])
+    return user
+
+
+def user_verify(*, code: str, user_id: int | None = None, email: str | None = None, phone: str | None = None) -> User:
+    """Check a verification code sent by email (send_verification_email) or SMS (send_verification_sms).
+
+    A code matching the user's live email code verifies the email; otherwise it is checked against the SMS code
+    and verifies the mobile number. Either marks a pending account active. An unknown account fails exactly like
+    a wrong code (no enumeration).
     """
     if user_id is None and not email and not phone:
         raise ValidationFailed(
@@ -94,7 +191,11 @@ def user_verify(*, code: str, user_id: int | None = None, email: str | None = No
     if phone:
         users = users.filter(phone=phone)
     user = users.first()
-    if user is None or not user.phone:
+    if user is None:
+        raise ValidationFailed.for_field("pin", BAD_PIN)
+    if user.email and _email_code_matches(user=user, code=code):
+        return _email_verified(user)
+    if not user.phone:
         raise ValidationFailed.for_field("pin", BAD_PIN)
     try:
         return phone_verify(user=user, code=code)

@@ -241,12 +241,6 @@ def test_user_change_page_offers_a_password_link_but_no_hash(admin_browser, owne
     assert "algorithm" not in html  # Django's masked hash summary is gone too
 
 
-def test_team_admin_edits_memberships_inline(admin_browser, team, owner):
-    html = admin_browser.get(_url("accounts.team", "change", team.pk)).content.decode()
-    assert "memberships-TOTAL_FORMS" in html
-    assert owner.email in html or str(owner.pk) in html
-
-
 # --- Staff who are not superusers -------------------------------------------------------------------------------------
 
 

@@ -1,8 +1,8 @@
 """Inbox contract: each built endpoint answers with every field of its documented success sample, same JSON types.
 
 Samples are copied from spec/samples/inbox.json into tests/contract/samples/inbox.json. Where an endpoint's own
-sample is empty (`GET /keys` shows `[]`, `GET /keys/currrent` shows nothing), the spec's suggested model example
-(`apiKeyResponse`) is checked instead (`model_sample`).
+sample is empty (`GET /keys` shows `[]`, `GET /keys/currrent` and `GET /companies/{companyId}/agents/{email}` show
+nothing), the spec's suggested model example (`apiKeyResponse`, `agentResponse`) is checked instead (`model_sample`).
 """
 
 import json
@@ -52,9 +52,10 @@ def assert_matches(sample, actual, where: str = "$") -> None:
 
 
 @pytest.mark.parametrize("entry", CASES)
-def test_inbox_response_matches_documented_sample(entry, bearer_client, team):
+def test_inbox_response_matches_documented_sample(entry, bearer_client, team, owner):
     status, sample = _documented(entry)
-    path = "/inbox/v3" + entry["path"].replace("{id}", str(team.uid))
+    path = "/inbox/v3" + entry["path"].replace("{id}", str(team.uid)).replace("{companyId}", str(team.uid))
+    path = path.replace("{email}", owner.email)
     response = bearer_client.generic(entry["method"], path)
     assert response.status_code == status, response.content
     assert_matches(sample, response.json())

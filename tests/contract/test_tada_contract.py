@@ -1,22 +1,29 @@
 """Tada contract: each built endpoint answers with every field of its documented success sample, same JSON types
 (recursively for objects; first element for lists). Samples are copied from spec/samples/tada.json into
-tests/contract/samples/tada.json, limited to the endpoints built (service, auth, me, devices).
+tests/contract/samples/tada.json, limited to the endpoints built (service, auth, me, devices, ui-settings, address book,
+teams, team join, icons, usage).
 
 The caller is made the way the document's examples are: a fresh user from sms-login + sms-auth (no email, one iOS
 device), so the documented `null`s are nulls here too.
 """
 
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from rest_framework.test import APIClient
 
-from accounts.models import OneTimeCode, User
+from accounts.models import Invitation, OneTimeCode, User
 from accounts.services.codes import qr_login_issue
+from accounts.services.teams import team_create_with_contacts
 from accounts.services.users import device_upsert
 from messaging import sms
+from tests.contract.tada_team_resources_calls import prepare_team_resources
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +78,34 @@ def caller(django_capture_on_commit_callbacks):
     return api
 
 
+def _picture() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1180), (101, 33, 107)).save(buffer, format="PNG")
+    return SimpleUploadedFile("team.png", buffer.getvalue(), content_type="image/png")
+
+
+def _prepare_teams(entry, caller, path: str, body: dict) -> tuple[str, dict]:
+    """State the ui-settings, address-book and teams samples need: a team of the caller, a registered user for the
+    address book's phone, stored ui-settings, a link invitation to join."""
+    sample = next(r["sample"] for r in entry["responses"] if r["status"] == "success")
+    if "{team_uid}" in path or (entry["method"], entry["path"]) == ("GET", "/api/v3/teams"):
+        team = team_create_with_contacts(
+            creator=caller.user, name="третий отдельный", contacts=[{"phone": "+79992331122"}]
+        )
+        path = path.replace("{team_uid}", str(team.uid))
+    if (entry["method"], entry["path"]) == ("GET", "/api/v3/ui-settings"):
+        User.objects.filter(pk=caller.user.pk).update(ui_settings=sample["result"])
+    if entry["path"].endswith("/address-book"):
+        UserFactory(phone="+79162255059", first_name="dfg", last_name="dfgdfg")
+        if entry["method"] == "GET":
+            device_upsert(user=caller.user, device_id=DEVICE_ID)
+    if "token" in body:
+        inviter = UserFactory()
+        team = team_create_with_contacts(creator=inviter, name="третий отдельный")
+        body["token"] = Invitation.objects.create(kind=Invitation.Kind.LINK, inviter=inviter, team=team).token
+    return path, body
+
+
 @pytest.mark.parametrize("entry", CASES)
 def test_tada_response_matches_documented_sample(entry, caller, django_capture_on_commit_callbacks):
     path = entry["path"].replace("{device_id}", DEVICE_ID) + QUERY.get(entry["path"], "")
@@ -81,7 +116,12 @@ def test_tada_response_matches_documented_sample(entry, caller, django_capture_o
         body["temp_token"] = qr_login_issue(user=caller.user)[1]
     if entry["path"] == "/api/v3/sms-login":
         sms.outbox.clear()
-    response = caller.generic(entry["method"], path, json.dumps(body), content_type="application/json")
+    path, body = _prepare_teams(entry, caller, path, body)
+    path, body = prepare_team_resources(entry, caller, path, body)
+    if entry.get("note", "").startswith("Request body is multipart/form-data"):
+        response = caller.post(path, {"file": _picture()}, format="multipart")
+    else:
+        response = caller.generic(entry["method"], path, json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/json")
     sample = next(r["sample"] for r in entry["responses"] if r["status"] == "success")

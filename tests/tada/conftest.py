@@ -5,6 +5,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.services.credentials import auth_token_issue
 from messaging import sms
 
 PHONE_RAW = "+7 (916) 6660002"
@@ -41,3 +42,15 @@ def token_client():
         return c
 
     return make
+
+
+@pytest.fixture
+def teammate_client(teammate, token_client):
+    """`token` header of a plain member of `team`."""
+    return token_client(auth_token_issue(user=teammate)[1])
+
+
+@pytest.fixture
+def outsider_client(outsider_token, token_client):
+    """`token` header of the owner of `other_team` (not a member of `team`)."""
+    return token_client(outsider_token)

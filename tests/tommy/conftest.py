@@ -37,3 +37,25 @@ def png_upload(name: str = "me.png") -> SimpleUploadedFile:
 @pytest.fixture
 def png():
     return png_upload()
+
+
+@pytest.fixture
+def owner_client(owner):
+    """The owner with a user token (`token` header): acts in all the owner's teams, current account respected."""
+    from tests.tommy.team_helpers import token_client
+
+    return token_client(owner)
+
+
+@pytest.fixture
+def member_client(teammate):
+    from tests.tommy.team_helpers import token_client
+
+    return token_client(teammate)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    from tests.tommy.team_helpers import token_client
+
+    return token_client(outsider)

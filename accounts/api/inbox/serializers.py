@@ -1,10 +1,12 @@
-"""Inbox shapes: `apiKeyResponse` and `companyResponse` (spec/inbox.md "API Keys", "Companies")."""
+"""Inbox shapes: `apiKeyResponse`, `companyResponse` and `agentResponse` (spec/inbox.md)."""
 
 from datetime import UTC, datetime
 
 from rest_framework import serializers
 
+from accounts.agents import agent_roles
 from accounts.models import ApiKey, Team
+from accounts.presence import presence_of
 
 # The scope an API key with no explicit scopes reports: it may use every scope (ApiKey.scopes help text).
 ALL_SCOPES = "ALL"
@@ -49,3 +51,29 @@ class CompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = ["id", "name"]
+
+
+class AgentNameSerializer(serializers.Serializer):
+    firstName = serializers.CharField(source="first_name")
+    fullName = serializers.CharField(source="full_name")
+    lastName = serializers.CharField(source="last_name")
+
+
+class AgentSerializer(serializers.Serializer):
+    """`agentResponse` from a Membership with its user; `now` in the context makes one list share one clock."""
+
+    email = serializers.EmailField(source="user.email")
+    name = AgentNameSerializer(source="user")
+    roles = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    teams = serializers.SerializerMethodField()
+
+    def get_roles(self, membership) -> list[str]:
+        return agent_roles(membership)
+
+    def get_status(self, membership) -> str:
+        return str(presence_of(membership.user.last_seen_at, now=self.context.get("now")))
+
+    def get_teams(self, membership) -> list[str]:
+        # Inbox teams (groups of agents) come with the inbox issue; until then no agent is in one.
+        return []

@@ -2,6 +2,8 @@ from django.urls import re_path
 
 from accounts.api.tada import views
 
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
 # Paths answer with and without a trailing slash: the document's prose uses both.
 urlpatterns = [
     re_path(r"^ping/?$", views.PingView.as_view(), name="ping"),
@@ -16,4 +18,14 @@ urlpatterns = [
     re_path(r"^me/?$", views.MeView.as_view(), name="me"),
     re_path(r"^devices/?$", views.DevicesView.as_view(), name="devices"),
     re_path(r"^devices/(?P<device_id>[^/]+)/?$", views.DeviceDetailView.as_view(), name="device-detail"),
+    re_path(
+        r"^devices/(?P<device_id>[^/]+)/address-book/?$", views.AddressBookView.as_view(), name="device-address-book"
+    ),
+    re_path(r"^ui-settings/?$", views.UiSettingsView.as_view(), name="ui-settings"),
+    re_path(r"^teams/?$", views.TeamsView.as_view(), name="teams"),
+    # `teams/join` before `teams/{team_uid}`; team uids are UUIDs, so no other word can be taken for one.
+    re_path(r"^teams/join/?$", views.TeamJoinView.as_view(), name="team-join"),
+    re_path(rf"^teams/(?P<team_uid>{UUID})/?$", views.TeamDetailView.as_view(), name="team-detail"),
+    re_path(rf"^teams/(?P<team_uid>{UUID})/icons/?$", views.TeamIconsView.as_view(), name="team-icons"),
+    re_path(rf"^teams/(?P<team_uid>{UUID})/usage/?$", views.TeamUsageView.as_view(), name="team-usage"),
 ]

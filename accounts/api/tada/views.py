@@ -7,7 +7,7 @@ from urllib.parse import quote
 import qrcode
 from django.conf import settings
 from django.contrib.auth import login, logout
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -16,8 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.tada import serializers as s
-from accounts.models import OneTimeCode
+from accounts.models import OneTimeCode, Team
 from accounts.services import tada as tada_services
+from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
 from core.api.tada import TadaAPIView, TadaRenderer
@@ -241,3 +242,134 @@ class DeviceDetailView(TadaAPIView):
         device = tada_services.device_get(user=request.user, device_id=device_id)
         device_delete(device=device)
         return Response(None)
+
+
+# --- ui-settings, address book -----------------------------------------------------------------------------------
+
+UI_SETTINGS_SCHEMA = OpenApiTypes.OBJECT
+
+
+class UiSettingsView(TadaAPIView):
+    """Free-form per-user settings (across teams): GET reads, PUT replaces the whole object (≤ 16,000 bytes)."""
+
+    @extend_schema(responses=UI_SETTINGS_SCHEMA)
+    def get(self, request):
+        return Response(request.user.ui_settings if isinstance(request.user.ui_settings, dict) else {})
+
+    @extend_schema(request=UI_SETTINGS_SCHEMA, responses=UI_SETTINGS_SCHEMA)
+    def put(self, request):
+        data = request.data
+        if isinstance(data, QueryDict) or not isinstance(data, dict):
+            raise ValidationError({"ui_settings": ["must be a JSON object."]})
+        return Response(team_services.ui_settings_replace(user=request.user, data=data))
+
+
+class AddressBookView(TadaAPIView):
+    """The address book a device uploaded; contacts whose phone belongs to a user carry `account`."""
+
+    @extend_schema(operation_id="address_book_list", responses=s.AddressBookContactSerializer(many=True))
+    def get(self, request, device_id):
+        device = tada_services.device_get(user=request.user, device_id=device_id)
+        return Response(team_services.address_book_with_accounts(device.address_book or []))
+
+    @extend_schema(request=s.AddressBookInputSerializer, responses=s.AddressBookOutputSerializer)
+    def put(self, request, device_id):
+        device = tada_services.device_get(user=request.user, device_id=device_id)
+        data = _validated(s.AddressBookInputSerializer, request)
+        return Response({"contacts": team_services.address_book_replace(device=device, contacts=data["contacts"])})
+
+
+# --- teams -------------------------------------------------------------------------------------------------------
+
+
+class TeamViewMixin:
+    """The caller's team from the `{team_uid}` path, limited to the credential's teams; any other team is 404."""
+
+    def caller_team(self, team_uid) -> Team:
+        return team_services.team_for(user=self.request.user, team_uid=team_uid, team_ids=self.caller_team_ids())
+
+    def team_data(self, team: Team, **context) -> dict:
+        return s.TeamSerializer(team, context={"request": self.request, **context}).data
+
+
+class TeamsView(TeamViewMixin, TadaAPIView):
+    @extend_schema(operation_id="teams_list", responses=s.TeamSerializer(many=True))
+    def get(self, request):
+        teams = team_services.teams_for(user=request.user, team_ids=self.caller_team_ids())
+        return Response(s.TeamSerializer(teams, many=True, context={"request": request}).data)
+
+    @extend_schema(request=s.TeamCreateInputSerializer, responses=s.TeamSerializer)
+    def post(self, request):
+        data = _validated(s.TeamCreateInputSerializer, request)
+        team = team_services.team_create_with_contacts(
+            creator=request.user, name=data["name"], contacts=data.get("contacts") or []
+        )
+        return Response(self.team_data(team))
+
+
+class TeamJoinView(TeamViewMixin, TadaAPIView):
+    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamSerializer)
+    def post(self, request):
+        data = _validated(s.TeamJoinInputSerializer, request)
+        team = team_services.team_join(user=request.user, token=data["token"])
+        return Response(self.team_data(team, reduced=True))
+
+
+class TeamDetailView(TeamViewMixin, TadaAPIView):
+    serializer_class = s.TeamSerializer  # for the OpenAPI schema
+
+    def get(self, request, team_uid):
+        return Response(self.team_data(self.caller_team(team_uid)))
+
+    @extend_schema(request=s.TeamUpdateInputSerializer, responses=s.TeamSerializer)
+    def put(self, request, team_uid):
+        team = self.caller_team(team_uid)
+        data = _validated(s.TeamUpdateInputSerializer, request)
+        team = team_services.team_update(team=team, by=team.caller_membership, **data)
+        return Response(self.team_data(team))
+
+    def delete(self, request, team_uid):
+        team = self.caller_team(team_uid)
+        team = team_services.team_archive(team=team, by=team.caller_membership)
+        return Response(self.team_data(team))
+
+
+class TeamIconsView(TeamViewMixin, TadaAPIView):
+    """POST multipart `file` → the downscaled IconSet; DELETE → the placeholder `{stub}`."""
+
+    @extend_schema(request={"multipart/form-data": s.TeamIconInputSerializer}, responses=s.IconSetSerializer)
+    def post(self, request, team_uid):
+        team = self.caller_team(team_uid)
+        data = _validated(s.TeamIconInputSerializer, request)
+        team = team_services.team_icon_set(team=team, by=team.caller_membership, upload=data["file"])
+        return Response(s.team_icon_set_data(team, request))
+
+    @extend_schema(responses=s.StubIconSerializer)
+    def delete(self, request, team_uid):
+        team = self.caller_team(team_uid)
+        team = team_services.team_icon_clear(team=team, by=team.caller_membership)
+        return Response({"stub": s.team_icons(team, request)["stub"]})
+
+
+USAGE_SCHEMA = inline_serializer(
+    "TadaTeamUsage",
+    {
+        "by_months": inline_serializer(
+            "TadaTeamUsageMonth",
+            {
+                "month": serializers.IntegerField(),
+                "uploads_size": serializers.IntegerField(),
+                "year": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "uploads_size": serializers.IntegerField(),
+        "uploads_size_limit": serializers.IntegerField(),
+    },
+)
+
+
+class TeamUsageView(TeamViewMixin, TadaAPIView):
+    @extend_schema(responses=USAGE_SCHEMA)
+    def get(self, request, team_uid):
+        return Response(team_services.team_usage(team=self.caller_team(team_uid)))

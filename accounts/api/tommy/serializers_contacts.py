@@ -1,0 +1,136 @@
+"""Tommy contact shapes (spec/tommy-2 "Resource: Contact"): the `Contact` output, `ContactInput` (PUT),
+`ContactRequest` (create), the `User` rows of an import, and the `team_id`/`team_ids` bodies of add/accept.
+
+Input serializers validate shape and types only; the views hand service-ready keyword arguments on.
+"""
+
+from django.contrib.auth.base_user import BaseUserManager
+from rest_framework import serializers
+
+from accounts.models import Contact, User
+from core.exceptions import ValidationFailed
+from core.phones import normalize_phone
+
+
+def labels() -> serializers.ListField:
+    return serializers.ListField(child=serializers.CharField(max_length=100), max_length=100, required=False)
+
+
+class ContactSerializer(serializers.Serializer):
+    """One row of the account's contacts with its friend's public profile. Absent values are null."""
+
+    friend_id = serializers.IntegerField()
+    favorite = serializers.BooleanField()
+    mute = serializers.BooleanField()
+    personal = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+    locations = serializers.ListField(child=serializers.CharField())
+    tags = serializers.ListField(child=serializers.CharField())
+    id = serializers.IntegerField()
+    type = serializers.SerializerMethodField()
+    first_name = serializers.CharField(source="friend.first_name")
+    last_name = serializers.CharField(source="friend.last_name")
+    icon_url = serializers.SerializerMethodField()
+    email = serializers.CharField(source="friend.email", allow_null=True)
+    mobile = serializers.CharField(source="friend.phone", allow_null=True)
+    status = serializers.CharField()
+    member = serializers.SerializerMethodField()
+    last_online_at = serializers.DateTimeField(source="friend.last_seen_at", allow_null=True)
+
+    def get_type(self, contact: Contact) -> str:
+        return "User"
+
+    def get_icon_url(self, contact: Contact) -> str | None:
+        avatar = contact.friend.avatar
+        if not avatar:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(avatar.url) if request else avatar.url
+
+    def get_member(self, contact: Contact) -> bool:
+        """ "True when the friend has signed up": an active (verified) account, not a pending invitee."""
+        return contact.friend.status == User.Status.ACTIVE
+
+
+class ContactUpdateSerializer(serializers.Serializer):
+    """`ContactInput` for PUT: the labels are writable; `friend_id` (if sent, not 0) must be the path's."""
+
+    friend_id = serializers.IntegerField(required=False, allow_null=True)
+    favorite = serializers.BooleanField(required=False)
+    mute = serializers.BooleanField(required=False)
+    personal = serializers.BooleanField(required=False)
+    roles = labels()
+    locations = labels()
+    tags = labels()
+
+    def validate_friend_id(self, value):
+        if value not in (None, 0) and value != self.context["friend_id"]:
+            raise serializers.ValidationError("must be the friend_id of the path")
+        return value
+
+    def to_service_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        data.pop("friend_id", None)
+        return data
+
+
+def _mobile(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return normalize_phone(value, field="mobile")
+    except ValidationFailed:
+        raise serializers.ValidationError("is invalid") from None
+
+
+class ContactPersonSerializer(serializers.Serializer):
+    """The documented `User` fields a contact may carry; `id`, `status`, `slug`, `icon_url` are ignored."""
+
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    mobile = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
+    dob = serializers.DateField(required=False, allow_null=True)
+    locale = serializers.CharField(max_length=35, required=False, allow_blank=True)
+
+    def validate_email(self, value):
+        return BaseUserManager.normalize_email(value) if value else None
+
+    def validate_mobile(self, value):
+        return _mobile(value)
+
+    def validate(self, attrs):
+        if not attrs.get("mobile") and not attrs.get("email"):
+            raise serializers.ValidationError({"mobile": ["or email is required"]})
+        return attrs
+
+    def to_service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.validated_data.items() if v is not None}
+        if "mobile" in data:
+            data["phone"] = data.pop("mobile")
+        return data
+
+
+class ContactRequestSerializer(ContactPersonSerializer):
+    """`ContactRequest`: a person plus `team_ids` (teams of the caller that get the contact too) and `via`."""
+
+    team_ids = serializers.ListField(child=serializers.IntegerField(min_value=0), required=False, max_length=100)
+    via = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class ContactImportRowSerializer(ContactPersonSerializer):
+    """An imported `User`: `first_name` and (`mobile` or `email`) are required."""
+
+    first_name = serializers.CharField(max_length=150)
+
+
+class TeamIdSerializer(serializers.Serializer):
+    """ "TeamID request" of add (optional body)."""
+
+    team_id = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+
+
+class TeamIdsSerializer(serializers.Serializer):
+    """ "TeamIDs request" of accept."""
+
+    team_ids = serializers.ListField(child=serializers.IntegerField(min_value=0), required=False, max_length=100)

@@ -1,0 +1,33 @@
+"""Small helpers shared by API tests of every family."""
+
+from rest_framework.test import APIClient
+
+from accounts.services.credentials import auth_token_issue
+
+
+def user_client(user) -> APIClient:
+    """A client acting as `user` with a fresh token: sent as `token` (tada, tommy) and as Bearer (inbox, courier)."""
+    token = auth_token_issue(user=user)[1]
+    c = APIClient()
+    c.credentials(HTTP_TOKEN=token, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return c
+
+
+def assert_tada_error(response, status: int) -> dict:
+    """The response is `status` in the tada envelope {"_time", "ok": false, "error": "<message>"}."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["ok"] is False
+    assert isinstance(body["error"], str)
+    assert "_time" in body
+    return body
+
+
+def assert_tommy_error(response, status: int) -> dict:
+    """The response is `status` in the tommy envelope {"error": true, "code", "message", "request_id"}."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error"] is True
+    assert isinstance(body["code"], str)
+    assert body["request_id"] == response["X-Request-ID"]
+    return body
