@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "messaging",
+    "workforce",
+    "automations",
 ]
 
 MIDDLEWARE = [

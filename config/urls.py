@@ -15,7 +15,15 @@ from core.api.tommy import TommyUnknownPath
 FAMILIES = {
     "tommy": (
         "api/v1/",
-        ["accounts.api.tommy.urls", "accounts.api.tommy.urls_contacts", "accounts.api.tommy.urls_invitations"],
+        [
+            "accounts.api.tommy.urls",
+            "accounts.api.tommy.urls_contacts",
+            "accounts.api.tommy.urls_invitations",
+            "workforce.api.tommy.urls_people",
+            "workforce.api.tommy.urls_shifts",
+            "workforce.api.tommy.urls_time",
+            "automations.api.tommy.urls",
+        ],
         TommyUnknownPath,
         "Tommy API v1",
     ),

@@ -1,0 +1,1 @@
+"""Admin pages for workforce notices (see workforce/admin/__init__.py)."""

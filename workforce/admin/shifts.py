@@ -1,0 +1,1 @@
+"""Admin pages for workforce shifts (see workforce/admin/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Admin pages for workforce time (see workforce/admin/__init__.py)."""
