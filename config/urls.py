@@ -36,7 +36,7 @@ FAMILIES = {
     "inbox": ("inbox/v3/", ["accounts.api.inbox.urls"], InboxUnknownPath, "Conversations Inbox API v3"),
     "tada": (
         "api/v3/",
-        ["accounts.api.tada.urls", "accounts.api.tada.urls_team_resources"],
+        ["accounts.api.tada.urls", "accounts.api.tada.urls_team_resources", "messaging.api.tada.urls"],
         TadaUnknownPath,
         "Team messenger API v3",
     ),

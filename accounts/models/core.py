@@ -121,6 +121,9 @@ class Team(models.Model):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
 
+    # Seconds a chat message stays editable (tada `max_message_update_age`).
+    MAX_MESSAGE_UPDATE_AGE = 86400
+
     FEATURES = (
         "compliance", "timesheets", "timeclock", "availability", "orders", "clients", "training", "leave",
         "documents", "scheduling", "ndis", "experimental", "mileage",

@@ -23,6 +23,7 @@ from accounts.services.teams import team_create_with_contacts
 from accounts.services.users import device_upsert
 from messaging import sms
 from tests.contract.tada_team_resources_calls import prepare_team_resources
+from tests.contract.tada_ws_calls import prepare_ws
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,7 @@ def test_tada_response_matches_documented_sample(entry, caller, django_capture_o
         sms.outbox.clear()
     path, body = _prepare_teams(entry, caller, path, body)
     path, body = prepare_team_resources(entry, caller, path, body)
+    path, body = prepare_ws(entry, caller, path, body)
     if entry.get("note", "").startswith("Request body is multipart/form-data"):
         response = caller.post(path, {"file": _picture()}, format="multipart")
     else:

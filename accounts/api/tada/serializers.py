@@ -180,7 +180,6 @@ UNREAD = {
     "group": {"chats": 0, "messages": 0},
     "task": {"chats": 0, "messages": 0},
 }
-MAX_MESSAGE_UPDATE_AGE = 86400
 
 
 def user_default_lang(user: User) -> str | None:
@@ -371,7 +370,7 @@ class TeamSerializer(serializers.Serializer):
             "default_task_deadline": team.default_task_deadline.strftime("%H:%M:%S"),
             "last_active": False,
             "need_confirmation": viewer.need_confirmation,
-            "max_message_update_age": MAX_MESSAGE_UPDATE_AGE,
+            "max_message_update_age": Team.MAX_MESSAGE_UPDATE_AGE,
             "unread": {kind: dict(counts) for kind, counts in UNREAD.items()},
             "uploads_size": team.uploads_size,
             "uploads_size_limit": team.uploads_size_limit,
