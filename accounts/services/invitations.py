@@ -286,7 +286,8 @@ def invitations_with_relations(invitations: list[Invitation]) -> list[Invitation
 
 def _locked(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("inviter", "team", "invitee", "invitee_team")
         .get(pk=invitation.pk)
     )
