@@ -16,6 +16,8 @@ app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "messaging.text_send_task": {"queue": "sms"},  # login codes are re-routed to sms_otp at enqueue time
     "messaging.*": {"queue": "sms"},
+    "workforce.*": {"queue": "default"},
+    "automations.*": {"queue": "default"},
 }
 # Beat's schedule, synced into django_celery_beat's tables on start (editable in the admin afterwards).
 app.conf.beat_schedule = {
@@ -23,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "messaging.texts_requeue_stuck_task",
         "schedule": 60.0,
         "options": {"expires": 50},  # a sweep that waited longer than its period is skipped, not stacked
+    },
+    "workforce-notices-tick": {  # shift reminders: plan rows + send the due ones (workforce/services/notices.py)
+        "task": "workforce.notices_tick_task",
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
 }
 app.autodiscover_tasks()

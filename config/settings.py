@@ -166,6 +166,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `status` with its own choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipStatusEnum": "accounts.models.Membership.Status",
+        "ShiftStatusEnum": "workforce.models.Shift.Status",
+        "ShiftRequestStatusEnum": "workforce.models.ShiftRequest.Status",
+        "TimesheetStatusEnum": "workforce.models.Timesheet.Status",
+        "AttendanceStatusEnum": "workforce.models.Attendance.Status",
+    },
 }
 JSON_API_FORMAT_FIELD_NAMES = "dasherize"
 JSON_API_FORMAT_TYPES = False

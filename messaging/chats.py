@@ -126,7 +126,7 @@ def chat_message_send(*, chat: Chat, sender: User, content: dict) -> ChatMessage
     before it, and `gentime` only grows within the chat.
     """
     content = _clean_content(content)
-    chat = Chat.objects.select_for_update().get(pk=chat.pk)
+    chat = Chat.objects.select_for_update(of=("self",)).get(pk=chat.pk)
     participant_ids = list(ChatParticipant.objects.filter(chat=chat).values_list("user_id", flat=True))
     if sender.pk not in participant_ids:
         raise NotFoundError("No such chat.")

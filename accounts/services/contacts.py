@@ -61,7 +61,7 @@ class Account:
 
 def _side(*, owner: User, friend: User, team: Team | None) -> Contact:
     lookup = {"team": team, "friend": friend} if team else {"owner": owner, "friend": friend, "team": None}
-    contact = Contact.objects.select_for_update().filter(**lookup).first()
+    contact = Contact.objects.select_for_update(of=("self",)).filter(**lookup).first()
     return contact or Contact(owner=owner, friend=friend, team=team)
 
 
@@ -244,7 +244,9 @@ def contact_accept(*, account: Account, friend_id: int, team_ids: Iterable[int],
     Returns my personal row."""
     user = account.user
     friend = _reachable_friend(account=account, friend_id=friend_id, team_ids=team_ids)
-    incoming = list(Contact.objects.select_for_update().filter(owner=friend, friend=user, status__in=INCOMING))
+    incoming = list(
+        Contact.objects.select_for_update(of=("self",)).filter(owner=friend, friend=user, status__in=INCOMING)
+    )
     if not incoming:
         raise ValidationFailed.for_field("friend_id", "There is no contact request from this user to accept.")
     for row in incoming:
@@ -259,7 +261,7 @@ def contact_decline(*, account: Account, friend_id: int, team_ids: Iterable[int]
     """POST /contacts/{friend_id}/decline: the incoming request (both sides) becomes declined."""
     user = account.user
     friend = _reachable_friend(account=account, friend_id=friend_id, team_ids=team_ids)
-    incoming = Contact.objects.select_for_update().filter(owner=friend, friend=user, status__in=INCOMING)
+    incoming = Contact.objects.select_for_update(of=("self",)).filter(owner=friend, friend=user, status__in=INCOMING)
     if not incoming.update(status=Status.DECLINED):
         raise ValidationFailed.for_field("friend_id", "There is no contact request from this user to decline.")
     mine = _side(owner=user, friend=friend, team=None)

@@ -140,7 +140,7 @@ def invitation_invite(
         and Membership.objects.filter(team=team, user=invitee, is_active=True).exists()
     ):
         raise ValidationFailed.for_field("invitee_id", "This person is already a member of the team.")
-    pending = Invitation.objects.select_for_update().filter(
+    pending = Invitation.objects.select_for_update(of=("self",)).filter(
         kind=Invitation.Kind.PERSONAL, status=Invitation.Status.PENDING, inviter=inviter, team=team
     )
     if invitee is not None or invitee_team is not None:

@@ -18,7 +18,7 @@ def membership_of(*, team: Team, user: User) -> Membership:
 
 def _other_owners(membership: Membership) -> bool:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True)
         .exclude(pk=membership.pk)
         .exists()

@@ -122,7 +122,7 @@ def setting_put(
     if len(json.dumps(data, separators=(",", ":")).encode()) > SETTING_MAX_BYTES:
         raise ValidationFailed.for_field("data", f"must be at most {SETTING_MAX_BYTES} bytes of JSON")
     setting = (
-        Setting.objects.select_for_update()
+        Setting.objects.select_for_update(of=("self",))
         .filter(_setting_owner(user=user, team=team), name=name, context=context)
         .first()
     )

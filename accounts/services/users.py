@@ -88,7 +88,7 @@ def device_upsert(*, user: User, device_id: str, replace: bool = False, **fields
     """Create the device or update it in place. With `replace`, fields not given go back to their defaults
     (tada's POST /devices is a full replacement); otherwise only the given fields change."""
     values = {k: v for k, v in fields.items() if k in DEVICE_FIELDS and v is not None}
-    device = Device.objects.select_for_update().filter(user=user, device_id=device_id).first()
+    device = Device.objects.select_for_update(of=("self",)).filter(user=user, device_id=device_id).first()
     if device is None:
         device = Device(user=user, device_id=device_id)
     elif replace:

@@ -14,9 +14,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from messaging import sms
+from tests.contract.automations_calls import AUTOMATION_CALLS
 from tests.contract.tommy_contacts_calls import CONTACT_CALLS
 from tests.contract.tommy_invitations_calls import INVITATION_CALLS
 from tests.contract.tommy_team_calls import TEAM_CALLS
+from tests.contract.workforce_people_calls import PEOPLE_CALLS
+from tests.contract.workforce_shifts_calls import SHIFT_CALLS
+from tests.contract.workforce_time_calls import TIME_CALLS
 from tests.factories import DeviceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +31,9 @@ PASSWORD = "correct-horse-battery-staple"
 
 def _success_sample(entry: dict):
     for response in entry["responses"]:
-        if response["status"].endswith("response") and response["status"] != "Success response":
+        label = response["status"]
+        # "X response" names a documented body; demo data and syncs label theirs "... successfully".
+        if (label.endswith("response") and label != "Success response") or label.endswith("successfully"):
             return response["sample"]
     return None
 
@@ -139,6 +145,10 @@ CALLS = {
 CALLS.update(CONTACT_CALLS)  # the contacts endpoints' calls live in tests/contract/tommy_contacts_calls.py
 CALLS.update(TEAM_CALLS)  # accounts/teams/team members: tests/contract/tommy_team_calls.py
 CALLS.update(INVITATION_CALLS)  # the invitations endpoints' calls live in tests/contract/tommy_invitations_calls.py
+CALLS.update(PEOPLE_CALLS)  # workforce settings/employees/availabilities/questions, events: workforce_people_calls.py
+CALLS.update(SHIFT_CALLS)  # workforce shifts and shift requests: tests/contract/workforce_shifts_calls.py
+CALLS.update(TIME_CALLS)  # workforce attendances, timesheets, timesheet items: workforce_time_calls.py
+CALLS.update(AUTOMATION_CALLS)  # demo data and syncs: tests/contract/automations_calls.py
 
 CASES = [pytest.param(entry, id=f"{entry['method']} {entry['path']}") for entry in SAMPLES if _success_sample(entry)]
 

@@ -1,0 +1,11 @@
+"""Celery tasks of the automations app: thin, idempotent, take ids, call services (DESIGN.md §4)."""
+
+from celery import shared_task
+
+from automations import services
+
+
+@shared_task(name="automations.demo_apply_task", acks_late=True, reject_on_worker_lost=True)
+def demo_apply_task(sync_id: int) -> bool:
+    """Build the demo team of one pending Sync; a redelivery finds it no longer pending and does nothing."""
+    return services.demo_run(sync_id=sync_id)

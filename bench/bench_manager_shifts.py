@@ -1,0 +1,136 @@
+"""Requests/s of GET /api/v1/workforce/manager/shifts?per=100 (1,000 shifts in the team) against GET /api/v3/ping,
+measured in one run (DESIGN.md §6, issue 4: target ≥ 0.25× ping on PostgreSQL).
+
+Same harness as bench_ping_me.py (its helpers are reused): its own gunicorn (2 sync workers, DEBUG off) on a free port
+of 127.0.0.1, against PostgreSQL when DATABASE_URL is set (migrated first; a "Bench …" team with its shifts is
+added) or a migrated temporary SQLite file otherwise. Half the shifts are assigned and published, a quarter have a
+request by the owner, so both per-caller flags are really computed.
+
+    .venv/bin/python bench/bench_manager_shifts.py [--shifts 1000] [--per 100] [--requests 2000] [--threads 8]
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_ping_me import BIN, ROOT, Rate, Target, free_port, manage, measure, request, wait_until_up
+
+SETUP = """
+import datetime, json
+from django.utils import timezone
+from accounts.models import Membership, Team, User
+from accounts.services.credentials import api_key_create
+from workforce.models import Event, Shift, ShiftRequest
+user = User.objects.create_user(email="bench-{tag}@example.com", password=None, first_name="Bench", last_name="Owner")
+team = Team.objects.create(name="Bench {tag}", slug="bench-{tag}", created_by=user)
+Membership.objects.create(team=team, user=user, status=Membership.Status.OWNER, is_manager=True)
+start = timezone.now().replace(minute=0, second=0, microsecond=0)
+hours = datetime.timedelta(hours=1)
+events = Event.objects.bulk_create([
+    Event(team=team, user=user, kind="shift", title=f"Shift {{n}}", start_at=start + 6 * n * hours,
+          end_at=start + (6 * n + 5) * hours)
+    for n in range({shifts})
+])
+shifts = Shift.objects.bulk_create([
+    Shift(team=team, user=user, event=event, title=event.title, start_at=event.start_at, end_at=event.end_at,
+          assignee=user if n % 2 else None, status="published" if n % 2 else "open", location_id=n,
+          location_name="Downtown", role="Chef", department="Kitchen", details="Bring knives", data={{"n": n}})
+    for n, event in enumerate(events)
+])
+ShiftRequest.objects.bulk_create([
+    ShiftRequest(team=team, shift=shift, user=user, requestor=user)
+    for shift in shifts[::4]
+    if shift.assignee_id is None
+])
+print(json.dumps({{"api_key": api_key_create(team=team, created_by=user, name="bench")[1]}}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shifts", type=int, default=1000, help="shifts in the bench team")
+    parser.add_argument("--per", type=int, default=100, help="page size of the shifts list")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint per round")
+    parser.add_argument("--threads", type=int, default=8, help="concurrent client connections")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
+    parser.add_argument("--max-seconds", type=float, default=60, help="time bound of one endpoint's round")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        "CREWDESK_VAR_DIR": str(tmp),
+        "SMS_BACKEND": "locmem",
+        "PYTHONWARNINGS": "ignore:No directory at",
+    }
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    database = env["DATABASE_URL"].split("@")[-1]
+    server = None
+    try:
+        manage(env, "migrate", "--no-input", "-v", "0")
+        script = SETUP.format(tag=secrets.token_hex(4), shifts=args.shifts)
+        creds = json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+        port = free_port()
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--log-level", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        wait_until_up(port, server)
+        ping = Target("GET /api/v3/ping", "/api/v3/ping", {})
+        shifts = Target(
+            f"GET /api/v1/workforce/manager/shifts?per={args.per}",
+            f"/api/v1/workforce/manager/shifts?per={args.per}",
+            {"Api-Key": creds["api_key"]},
+        )
+        status, conn = request(port, shifts.path, shifts.headers, None)
+        if conn is not None:
+            conn.close()
+        if status != 200:
+            sys.exit(f"{shifts.path} answered {status}")
+        for target in (ping, shifts):  # warm both workers' imports, connections and caches
+            measure(port, target, total=200, threads=args.threads, max_seconds=10)
+        best: dict[str, Rate] = {}
+        for _ in range(args.rounds):
+            for target in (ping, shifts):
+                rate = measure(port, target, total=args.requests, threads=args.threads, max_seconds=args.max_seconds)
+                if target.label not in best or rate.per_second > best[target.label].per_second:
+                    best[target.label] = rate
+        print(f"gunicorn {args.workers} sync workers, {args.threads} client threads, database {database}")
+        print(f"{args.shifts} shifts in the team, page of {args.per}")
+        for target in (ping, shifts):
+            rate = best[target.label]
+            print(f"{target.label:<64} {rate.per_second:8.0f} req/s  ({rate.done} ok, {rate.errors} errors)")
+        ratio = best[shifts.label].per_second / best[ping.label].per_second
+        print(f"ratio manager shifts : ping = {ratio:.2f}x  (target >= 0.25x on PostgreSQL)")
+        if any(rate.errors for rate in best.values()):
+            sys.exit("some requests failed")
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Fixtures of the automations tests: clients per persona and a finished demo sync."""
+
+import pytest
+
+from automations import services
+from automations.models import Sync
+from tests.helpers import user_client
+
+SMALL = {"number_of_team_members": 4, "number_of_shifts": 14, "number_of_timesheets": 4}
+
+
+@pytest.fixture
+def employee_client(teammate):
+    """A plain member of `team` (not a manager)."""
+    return user_client(teammate)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return user_client(outsider)
+
+
+@pytest.fixture
+def apply_demo(django_capture_on_commit_callbacks):
+    """Run a whole demo sync for `team` (the task runs on commit, eagerly)."""
+
+    def run(team, user, seed_type: str = "workforce", options: dict | None = None) -> Sync:
+        with django_capture_on_commit_callbacks(execute=True):
+            sync = services.demo_apply(team=team, user=user, seed_type=seed_type, options=options or dict(SMALL))
+        sync.refresh_from_db()
+        return sync
+
+    return run

@@ -1,0 +1,212 @@
+"""Tommy /workforce/shifts, /workforce/manager/shifts, /workforce/shift_requests and
+/workforce/manager/shift_requests (spec tommy-1 "Resource: WorkforceShift", "Resource: WorkforceShiftRequest").
+
+Thin: validate, call workforce.services.shifts / shift_requests, shape the answer. Shift reads take the lean path:
+plain dicts from .values() with the caller's flags as EXISTS annotations, rendered by the family's orjson renderer.
+Only the operations of the permission matrix are routed (urls_shifts.py); the others answer 405.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from accounts.models import User
+from core.api.filters import DocumentedQueryFilterBackend
+from core.exceptions import NotFoundError, ValidationFailed
+from workforce.api.tommy.base import EmployeeViewSet, ManagerViewSet
+from workforce.api.tommy.serializers_shifts import (
+    EmployeeShiftRequestCreateSerializer,
+    EmployeeShiftRequestUpdateSerializer,
+    ManagerShiftRequestCreateSerializer,
+    ManagerShiftRequestUpdateSerializer,
+    ShiftFilter,
+    ShiftInputSerializer,
+    ShiftRequestSerializer,
+    ShiftSerializer,
+    shift_row,
+)
+from workforce.models import Shift, ShiftRequest
+from workforce.services import shift_requests as request_services
+from workforce.services import shifts as shift_services
+
+
+def _body(request) -> dict:
+    data = request.data
+    if data in (None, ""):
+        return {}
+    if not hasattr(data, "keys"):
+        raise ValidationFailed.for_field("non_field_errors", "The body must be a JSON object.")
+    return data
+
+
+class ShiftReadMixin:
+    """The lean shift read path shared by the employee and manager views."""
+
+    queryset = Shift.objects.all()
+    serializer_class = ShiftSerializer
+    filterset_class = ShiftFilter
+    filter_backends = [DocumentedQueryFilterBackend]
+
+    def shift_queryset(self):
+        return self.get_queryset()
+
+    def rows(self, queryset):
+        return shift_services.shifts_annotated(queryset, viewer=self.request.user, team=self.team)
+
+    def rows_response(self, queryset) -> Response:
+        page = self.paginate_queryset(self.rows(self.filter_queryset(queryset)))
+        return self.get_paginated_response([shift_row(row) for row in page])
+
+    def row(self, pk) -> dict:
+        row = self.rows(self.shift_queryset().filter(pk=pk)).first()
+        if row is None:
+            raise NotFoundError("No such shift.")
+        return shift_row(row)
+
+    def shift_object(self, pk) -> Shift:
+        shift = self.shift_queryset().filter(pk=pk).first()
+        if shift is None:
+            raise NotFoundError("No such shift.")
+        return shift
+
+
+class EmployeeShiftViewSet(ShiftReadMixin, EmployeeViewSet):
+    """GET /workforce/shifts, /workforce/shifts/active, /workforce/shifts/{id}: published shifts that are the
+    caller's or open to request."""
+
+    def shift_queryset(self):
+        return shift_services.shifts_visible_to_employee(self.get_queryset(), user=self.request.user)
+
+    @extend_schema(responses=ShiftSerializer(many=True))
+    def list(self, request):
+        return self.rows_response(self.shift_queryset())
+
+    @extend_schema(responses=ShiftSerializer(many=True))
+    def active(self, request):
+        return self.rows_response(shift_services.shifts_active_for_employee(self.get_queryset(), user=request.user))
+
+    @extend_schema(responses=ShiftSerializer)
+    def retrieve(self, request, pk):
+        return Response(self.row(pk))
+
+
+class ManagerShiftViewSet(ShiftReadMixin, ManagerViewSet):
+    """GET/POST /workforce/manager/shifts and GET/PUT/DELETE /workforce/manager/shifts/{id}: every shift of the team."""
+
+    @extend_schema(responses=ShiftSerializer(many=True))
+    def list(self, request):
+        return self.rows_response(self.shift_queryset())
+
+    @extend_schema(request=ShiftInputSerializer, responses={201: ShiftSerializer})
+    def create(self, request):
+        serializer = ShiftInputSerializer(data=_body(request), context={"creating": True})
+        serializer.is_valid(raise_exception=True)
+        shift = shift_services.shift_create(team=self.team, by=request.user, **serializer.to_service_kwargs())
+        return Response(self.row(shift.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ShiftSerializer)
+    def retrieve(self, request, pk):
+        return Response(self.row(pk))
+
+    @extend_schema(request=ShiftInputSerializer, responses=ShiftSerializer)
+    def update(self, request, pk):
+        shift = self.shift_object(pk)
+        serializer = ShiftInputSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        shift_services.shift_update(shift=shift, by=request.user, **serializer.to_service_kwargs())
+        return Response(self.row(pk))
+
+    @extend_schema(responses=ShiftSerializer)
+    def destroy(self, request, pk):
+        row = self.row(pk)  # the documented answer: the shift as it was just before it was deleted
+        shift_services.shift_delete(shift=self.shift_object(pk), by=request.user)
+        return Response(row)
+
+
+class ShiftRequestMixin:
+    queryset = ShiftRequest.objects.all()
+    serializer_class = ShiftRequestSerializer
+
+    def request_object(self, pk) -> ShiftRequest:
+        found = self.request_queryset().filter(pk=pk).first()
+        if found is None:
+            raise NotFoundError("No such shift request.")
+        return found
+
+    def request_queryset(self):
+        return self.get_queryset()
+
+    def answer(self, shift_request, code=status.HTTP_200_OK) -> Response:
+        return Response(ShiftRequestSerializer(shift_request).data, status=code)
+
+
+class EmployeeShiftRequestViewSet(ShiftRequestMixin, EmployeeViewSet):
+    """POST /workforce/shift_requests, PUT/DELETE /workforce/shift_requests/{id}: the caller's own requests."""
+
+    def request_queryset(self):
+        return self.own(self.get_queryset())
+
+    @extend_schema(request=EmployeeShiftRequestCreateSerializer, responses={201: ShiftRequestSerializer})
+    def create(self, request):
+        serializer = EmployeeShiftRequestCreateSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        visible = shift_services.shifts_visible_to_employee(Shift.objects.for_team(self.team), user=request.user)
+        shift = visible.filter(pk=serializer.validated_data["shift_id"]).first()
+        if shift is None:
+            raise ValidationFailed.for_field("shift_id", "No such shift open to you.")
+        created = request_services.shift_request_create(team=self.team, shift=shift, by=request.user)
+        return self.answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EmployeeShiftRequestUpdateSerializer, responses=ShiftRequestSerializer)
+    def update(self, request, pk):
+        shift_request = self.request_object(pk)
+        serializer = EmployeeShiftRequestUpdateSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        updated = request_services.shift_request_cancel_own(
+            request=shift_request, by=request.user, status=serializer.validated_data["status"]
+        )
+        return self.answer(updated)
+
+    @extend_schema(responses=ShiftRequestSerializer)
+    def destroy(self, request, pk):
+        deleted = request_services.shift_request_delete_own(request=self.request_object(pk), by=request.user)
+        return self.answer(deleted)
+
+
+class ManagerShiftRequestViewSet(ShiftRequestMixin, ManagerViewSet):
+    """GET/POST /workforce/manager/shift_requests and GET/PUT /workforce/manager/shift_requests/{id}."""
+
+    @extend_schema(responses=ShiftRequestSerializer(many=True))
+    def list(self, request):
+        page = self.paginate_queryset(self.request_queryset())
+        return self.get_paginated_response(ShiftRequestSerializer(page, many=True).data)
+
+    @extend_schema(request=ManagerShiftRequestCreateSerializer, responses={201: ShiftRequestSerializer})
+    def create(self, request):
+        serializer = ManagerShiftRequestCreateSerializer(data=_body(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        shift = Shift.objects.for_team(self.team).filter(pk=data["shift_id"]).first()
+        if shift is None:
+            raise ValidationFailed.for_field("shift_id", "No such shift in this team.")
+        user = User.objects.filter(pk=data["user_id"]).first()
+        if user is None:
+            raise ValidationFailed.for_field("user_id", "No such employee in this team.")
+        created = request_services.shift_request_create_for(
+            team=self.team, shift=shift, user=user, by=request.user, status=data.get("status", "requested")
+        )
+        return self.answer(created, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ShiftRequestSerializer)
+    def retrieve(self, request, pk):
+        return self.answer(self.request_object(pk))
+
+    @extend_schema(request=ManagerShiftRequestUpdateSerializer, responses=ShiftRequestSerializer)
+    def update(self, request, pk):
+        shift_request = self.request_object(pk)
+        serializer = ManagerShiftRequestUpdateSerializer(data=_body(request), context={"instance": shift_request})
+        serializer.is_valid(raise_exception=True)
+        updated = request_services.shift_request_transition(
+            request=shift_request, by=request.user, status=serializer.validated_data["status"]
+        )
+        return self.answer(updated)

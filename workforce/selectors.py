@@ -1,0 +1,41 @@
+"""Read helpers of the workforce app shared by its API areas, the admin and tasks (DESIGN.md §3). Keep it small.
+
+Availability rule (used when a manager assigns a shift): an employee is *unavailable* on a date when a record for
+that team, user and date exists AND its three slots (`am`, `pm`, `nd`) are all 0. No record means "not said",
+which is not unavailable. The shifts service refuses such an assignment unless the manager forces it.
+"""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from workforce.models import Availability, Shift
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    """A datetime becomes its local (TIME_ZONE) date; a date stays as it is."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def availability_on(team, user, date: datetime.date | datetime.datetime) -> Availability | None:
+    """The employee's availability record on `date` (a datetime counts by its local date), or None. One query."""
+    return Availability.objects.filter(team=team, user=user, date=_as_date(date)).first()
+
+
+def is_unavailable(availability: Availability | None) -> bool:
+    """True when a record exists and am, pm and nd are all 0 (see the module docstring)."""
+    return availability is not None and availability.am == 0 and availability.pm == 0 and availability.nd == 0
+
+
+def unavailable_on(team, user, date: datetime.date | datetime.datetime) -> bool:
+    return is_unavailable(availability_on(team, user, date))
+
+
+def shifts_visible_to(team, user) -> QuerySet[Shift]:
+    """Shifts an employee may see in `team`: published, and assigned to them or open to request (no assignee)."""
+    return Shift.objects.filter(team=team, status=Shift.Status.PUBLISHED).filter(
+        Q(assignee=user) | Q(assignee__isnull=True)
+    )

@@ -1,0 +1,358 @@
+"""Shifts: the open → assigned → published lifecycle, the backing Event, publishing notices, deletion, and the lean
+read path the shift lists use (spec tommy-1 "Resource: WorkforceShift"; DESIGN.md §6).
+
+Writes are keyword-only and atomic. A shift always has its Event (kind "shift", same title and times), written in the
+same transaction. Publishing notifies each affected employee once: a ShiftNotice(kind=published) row per employee
+(its unique key makes it once), claimed and sent through core.sms.send_text after commit.
+"""
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from core import sms
+from core.exceptions import ValidationFailed
+from workforce import selectors
+from workforce.models import Event, Shift, ShiftNotice, ShiftRequest
+
+EVENT_KIND = "shift"
+STATUS = Shift.Status
+# Every documented WorkforceShift field, in the order the lean read path selects them.
+ROW_FIELDS = (
+    "id",
+    "user_id",
+    "team_id",
+    "assignee_id",
+    "event_id",
+    "title",
+    "start_at",
+    "end_at",
+    "status",
+    "location_id",
+    "location_name",
+    "role",
+    "department",
+    "details",
+    "data",
+)
+EDITABLE = ("title", "start_at", "end_at", "location_id", "location_name", "role", "department", "details", "data")
+
+
+def team_zone(team: Team) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(team.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+# --- reads (lean path) -------------------------------------------------------------------------------------------
+
+
+def shifts_annotated(queryset: QuerySet[Shift], *, viewer: User, team: Team) -> QuerySet:
+    """`queryset` as plain dicts of every documented field plus the caller's two flags, computed by EXISTS subqueries
+    in the same query (no query per row):
+
+    - shift_requested: the viewer has a live (requested/shortlisted/approved) request for the shift;
+    - shift_on_same_day: another shift of the team is assigned to the viewer on the same local day (team timezone).
+    """
+    zone = team_zone(team)
+    live = ShiftRequest.objects.filter(shift_id=OuterRef("pk"), user_id=viewer.pk, status__in=ShiftRequest.LIVE)
+    same_day = (
+        Shift.objects.filter(team_id=team.pk, assignee_id=viewer.pk)
+        .annotate(day=TruncDate("start_at", tzinfo=zone))
+        .filter(day=OuterRef("day"))
+        .exclude(pk=OuterRef("pk"))
+    )
+    return (
+        queryset.annotate(day=TruncDate("start_at", tzinfo=zone))
+        .annotate(shift_requested=Exists(live), shift_on_same_day=Exists(same_day))
+        .values(*ROW_FIELDS, "shift_on_same_day", "shift_requested")
+    )
+
+
+def shifts_visible_to_employee(queryset: QuerySet[Shift], *, user: User) -> QuerySet[Shift]:
+    """Employees see published shifts only: their own (assignee) and the open ones they may request (no assignee)."""
+    return queryset.filter(status=STATUS.PUBLISHED).filter(Q(assignee_id=user.pk) | Q(assignee__isnull=True))
+
+
+def shifts_active_for_employee(queryset: QuerySet[Shift], *, user: User, now=None) -> QuerySet[Shift]:
+    now = now or timezone.now()
+    return queryset.filter(status=STATUS.PUBLISHED, assignee_id=user.pk, start_at__lte=now, end_at__gte=now)
+
+
+# --- availability ------------------------------------------------------------------------------------------------
+
+
+def _local_dates(start_at: datetime.datetime, end_at: datetime.datetime, zone) -> list[datetime.date]:
+    """The local dates (team timezone) a shift touches; a shift ending exactly at midnight does not touch the next."""
+    first = start_at.astimezone(zone).date()
+    last = (end_at - datetime.timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def unavailable_days(*, team: Team, user: User, start_at, end_at) -> list[str]:
+    """Dates (ISO) of the shift on which `user` said they are unavailable — the people area's rule
+    (workforce.selectors.is_unavailable: a record whose am, pm and nd are all 0)."""
+    return [
+        day.isoformat()
+        for day in _local_dates(start_at, end_at, team_zone(team))
+        if selectors.is_unavailable(selectors.availability_on(team, user, day))
+    ]
+
+
+def _check_assignee(*, team: Team, assignee: User, start_at, end_at, force: bool) -> None:
+    if not Membership.objects.active().filter(team=team, user=assignee).exists():
+        raise ValidationFailed.for_field("assignee_id", "The assignee is not a member of this team.")
+    if force:
+        return
+    blocked = unavailable_days(team=team, user=assignee, start_at=start_at, end_at=end_at)
+    if blocked:
+        raise ValidationFailed.for_field(
+            "assignee_id",
+            f"The employee is unavailable on {', '.join(blocked)}; pass force: true to assign anyway.",
+        )
+
+
+# --- writes ------------------------------------------------------------------------------------------------------
+
+
+def _check_times(start_at, end_at) -> None:
+    if start_at is None:
+        raise ValidationFailed.for_field("start_at", "This field is required.")
+    if end_at is None:
+        raise ValidationFailed.for_field("end_at", "This field is required.")
+    if end_at <= start_at:
+        raise ValidationFailed.for_field("end_at", "end_at must be after start_at.")
+
+
+def _resolve_status(*, current: str | None, requested: str | None, assignee: User | None) -> str:
+    """The status a shift ends up with: `assigned` needs an assignee, `open` has none; `published` takes both
+    (a published shift with no assignee is open to request). Without an explicit status the assignee decides
+    between open and assigned, and a published shift stays published."""
+    if requested is None:
+        if current == STATUS.PUBLISHED:
+            return STATUS.PUBLISHED
+        return STATUS.ASSIGNED if assignee is not None else STATUS.OPEN
+    if requested == STATUS.ASSIGNED and assignee is None:
+        raise ValidationFailed.for_field("status", "An assigned shift needs an assignee_id.")
+    if requested == STATUS.OPEN and assignee is not None:
+        raise ValidationFailed.for_field("status", "An open shift has no assignee; set assignee_id to null.")
+    return requested
+
+
+def shift_validate(
+    *,
+    team: Team,
+    start_at,
+    end_at,
+    status: str | None,
+    assignee: User | None,
+    current: Shift | None = None,
+    force=False,
+) -> str:
+    """The checks shift_create/shift_update make, without writing (the admin form shows them as form errors).
+    Returns the status the shift would end up with."""
+    _check_times(start_at, end_at)
+    final = _resolve_status(current=current.status if current else None, requested=status, assignee=assignee)
+    moved = current is None or (start_at, end_at) != (current.start_at, current.end_at)
+    if assignee is not None and (moved or assignee.pk != current.assignee_id):
+        _check_assignee(team=team, assignee=assignee, start_at=start_at, end_at=end_at, force=force)
+    return final
+
+
+def _sync_event(shift: Shift) -> None:
+    Event.objects.filter(pk=shift.event_id).update(
+        title=shift.title,
+        start_at=shift.start_at,
+        end_at=shift.end_at,
+        details=shift.details,
+        location_name=shift.location_name,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    team: Team,
+    by: User | None,
+    start_at: datetime.datetime,
+    end_at: datetime.datetime,
+    status: str | None = None,
+    assignee: User | None = None,
+    force: bool = False,
+    **fields,
+) -> Shift:
+    """Create a shift and its backing Event (kind "shift"). `assignee` makes it `assigned` (checked against the
+    employee's availability unless `force`); `status="published"` publishes it at once."""
+    _check_times(start_at, end_at)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown shift fields: {sorted(unknown)}")
+    final = _resolve_status(current=None, requested=status, assignee=assignee)
+    if assignee is not None:
+        _check_assignee(team=team, assignee=assignee, start_at=start_at, end_at=end_at, force=force)
+    event = Event.objects.create(
+        team=team,
+        user=by,
+        kind=EVENT_KIND,
+        title=fields.get("title", ""),
+        details=fields.get("details", ""),
+        location_name=fields.get("location_name", ""),
+        start_at=start_at,
+        end_at=end_at,
+    )
+    shift = Shift.objects.create(
+        team=team,
+        user=by,
+        event=event,
+        start_at=start_at,
+        end_at=end_at,
+        assignee=assignee,
+        status=STATUS.OPEN,
+        **fields,
+    )
+    if final == STATUS.PUBLISHED:
+        _publish(shift)
+    else:
+        shift.status = final
+        shift.save(update_fields=["status", "updated_at"])
+    return shift
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def shift_update(
+    *, shift: Shift, by: User | None, status: str | None = None, assignee=_UNSET, force: bool = False, **fields
+) -> Shift:
+    """Partial update. `assignee` (a User or None) reassigns or unassigns; times move the Event too; a change to
+    `published` publishes (published_at, notices), a change away from it unpublishes (published_at cleared)."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"unknown shift fields: {sorted(unknown)}")
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("team").get(pk=shift.pk)
+    start_at, end_at = fields.get("start_at", shift.start_at), fields.get("end_at", shift.end_at)
+    _check_times(start_at, end_at)
+    new_assignee = shift.assignee if assignee is _UNSET else assignee
+    final = _resolve_status(current=shift.status, requested=status, assignee=new_assignee)
+    assignee_changed = (new_assignee.pk if new_assignee else None) != shift.assignee_id
+    times_changed = start_at != shift.start_at or end_at != shift.end_at
+    if new_assignee is not None and (assignee_changed or times_changed):
+        _check_assignee(team=shift.team, assignee=new_assignee, start_at=start_at, end_at=end_at, force=force)
+    for name, value in fields.items():
+        setattr(shift, name, value)
+    shift.assignee = new_assignee
+    was_published = shift.status == STATUS.PUBLISHED
+    if final == STATUS.PUBLISHED:
+        shift.save()
+        if not was_published or assignee_changed:
+            _publish(shift)
+    else:
+        shift.status = final
+        if was_published:
+            shift.published_at = None
+        shift.save()
+    _sync_event(shift)
+    return shift
+
+
+@transaction.atomic
+def shift_assign(*, shift: Shift, assignee: User, by: User | None, force: bool = False) -> Shift:
+    """Assign an employee (admin action, request approval): open → assigned; a published shift stays published and
+    the new assignee is notified."""
+    return shift_update(shift=shift, by=by, assignee=assignee, force=force)
+
+
+@transaction.atomic
+def shift_publish(*, shift: Shift, by: User | None) -> Shift:
+    """open/assigned → published (idempotent on a published shift)."""
+    return shift_update(shift=shift, by=by, status=STATUS.PUBLISHED)
+
+
+@transaction.atomic
+def shift_delete(*, shift: Shift, by: User | None) -> Shift:
+    """Delete a shift: its live requests are canceled (their shift becomes null through the FK), its timesheet items
+    are kept (shift null), its backing Event goes too. Returns the deleted shift with its former id."""
+    shift = Shift.objects.select_for_update(of=("self",)).get(pk=shift.pk)
+    shift_id, event_id = shift.pk, shift.event_id
+    ShiftRequest.objects.filter(shift_id=shift_id, status__in=(ShiftRequest.Status.REQUESTED, "shortlisted")).update(
+        status=ShiftRequest.Status.CANCELED, decided_by=by, decided_at=timezone.now(), updated_at=timezone.now()
+    )
+    shift.delete()  # SET_NULL: requests, timesheet items, attendances, answers; CASCADE: notices
+    Event.objects.filter(pk=event_id).delete()
+    shift.pk = shift.id = shift_id
+    return shift
+
+
+# --- publishing notices ------------------------------------------------------------------------------------------
+
+
+def _publish(shift: Shift) -> None:
+    """Mark `shift` published (first time: published_at) and schedule the once-only notice for its assignee."""
+    if shift.status != STATUS.PUBLISHED or shift.published_at is None:
+        shift.status = STATUS.PUBLISHED
+        shift.published_at = shift.published_at or timezone.now()
+        shift.save(update_fields=["status", "published_at", "updated_at"])
+    notify_published(shift=shift, user_ids=[shift.assignee_id] if shift.assignee_id else [])
+
+
+def notify_published(*, shift: Shift, user_ids: Iterable[int]) -> None:
+    """One ShiftNotice(kind=published) per employee (the unique key makes it once, however often this runs), sent
+    right after commit. A row left `scheduled` by a crash is due now, so the notices dispatcher picks it up."""
+    user_ids = [uid for uid in user_ids if uid]
+    if not user_ids:
+        return
+    now = timezone.now()
+    ShiftNotice.objects.bulk_create(
+        [
+            ShiftNotice(team_id=shift.team_id, shift=shift, user_id=uid, kind=ShiftNotice.Kind.PUBLISHED, due_at=now)
+            for uid in user_ids
+        ],
+        ignore_conflicts=True,
+    )
+    notice_ids = list(
+        ShiftNotice.objects.filter(
+            shift=shift, user_id__in=user_ids, kind=ShiftNotice.Kind.PUBLISHED, status=ShiftNotice.Status.SCHEDULED
+        ).values_list("pk", flat=True)
+    )
+    for notice_id in notice_ids:
+        transaction.on_commit(lambda notice_id=notice_id: published_notice_send(notice_id=notice_id))
+
+
+def published_notice_body(shift: Shift) -> str:
+    local = shift.start_at.astimezone(team_zone(shift.team))
+    title = shift.title or "A shift"
+    return f"{title} on {local:%a %d %b %H:%M} has been published to you in {shift.team.name}."
+
+
+def published_notice_send(*, notice_id: int) -> bool:
+    """Claim one published notice (scheduled → sending, a conditional UPDATE) and send it; False when it was already
+    claimed (sent or being sent), so the SMS never goes twice."""
+    claimed = ShiftNotice.objects.filter(pk=notice_id, status=ShiftNotice.Status.SCHEDULED).update(
+        status=ShiftNotice.Status.SENDING
+    )
+    if not claimed:
+        return False
+    notice = ShiftNotice.objects.select_related("shift__team", "user").get(pk=notice_id)
+    if not notice.user.phone:
+        ShiftNotice.objects.filter(pk=notice_id).update(status=ShiftNotice.Status.CANCELED)
+        return True
+    with transaction.atomic():
+        text = sms.send_text(
+            to=notice.user.phone,
+            body=published_notice_body(notice.shift),
+            purpose="notification",
+            team_id=notice.team_id,
+        )
+        ShiftNotice.objects.filter(pk=notice_id).update(
+            status=ShiftNotice.Status.SENT, sent_at=timezone.now(), text_id=getattr(text, "pk", None)
+        )
+    return True
