@@ -51,6 +51,10 @@ ShiftRequest.objects.bulk_create([
     for shift in shifts[::4]
     if shift.assignee_id is None
 ])
+from django.db import connection
+if connection.vendor == "postgresql":  # fresh planner statistics after the bulk load, as autovacuum would give
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 print(json.dumps({{"api_key": api_key_create(team=team, created_by=user, name="bench")[1]}}))
 """
 

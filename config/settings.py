@@ -83,6 +83,10 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare statements a connection runs repeatedly (after 5 runs), so
+    # PostgreSQL stops re-planning the hot queries (auth lookup, list pages) on every request.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file in `make run`: WAL lets readers run beside the writer, and
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait (busy timeout) instead of

@@ -17,10 +17,10 @@ class CurrentTeamMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.team = current_team_for(request)
+        self.membership = current_membership_for(request)
+        self.team = self.membership.team if self.membership else current_team_for(request)
         if self.team is None:
             raise NotFoundError("You have no current team; join a team or switch the current account.")
-        self.membership = current_membership_for(request)
         if self.membership is None:
             raise PermissionDeniedError("You are not a member of the current team.")
 

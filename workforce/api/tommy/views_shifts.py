@@ -51,17 +51,21 @@ class ShiftReadMixin:
         return self.get_queryset()
 
     def rows(self, queryset):
-        return shift_services.shifts_annotated(queryset, viewer=self.request.user, team=self.team)
+        return shift_services.shifts_annotated(queryset, viewer=self.request.user)
+
+    def documented(self, rows: list[dict]) -> list[dict]:
+        shift_services.mark_same_day(rows, viewer=self.request.user, team=self.team)
+        return [shift_row(row) for row in rows]
 
     def rows_response(self, queryset) -> Response:
         page = self.paginate_queryset(self.rows(self.filter_queryset(queryset)))
-        return self.get_paginated_response([shift_row(row) for row in page])
+        return self.get_paginated_response(self.documented(page))
 
     def row(self, pk) -> dict:
         row = self.rows(self.shift_queryset().filter(pk=pk)).first()
         if row is None:
             raise NotFoundError("No such shift.")
-        return shift_row(row)
+        return self.documented([row])[0]
 
     def shift_object(self, pk) -> Shift:
         shift = self.shift_queryset().filter(pk=pk).first()
