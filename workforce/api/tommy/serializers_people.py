@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.api.tommy.serializers import TeamMemberInputSerializer, TeamMemberSerializer
 from workforce.models import ShiftQuestion, WorkforceSettings
+from workforce.services.settings import WRITABLE as WORKFORCE_SETTINGS_FIELDS
 
 UTC = datetime.UTC
 MAX_MINUTES = 7 * 24 * 60  # a week
@@ -34,25 +35,7 @@ class WorkforceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkforceSettings
-        fields = [
-            "id",
-            "name",
-            "week_start",
-            "timeclock_require_gps",
-            "timeclock_require_photo",
-            "timeclock_enable_mobile",
-            "timeclock_enable_web",
-            "timeclock_enable_kiosk",
-            "timesheets_rounding_method",
-            "timesheets_rounding_minutes",
-            "timesheets_enable_break_rounding",
-            "shift_upcoming_notification_minutes",
-            "shift_forgot_clockin_minutes",
-            "shift_forgot_clockout_minutes",
-            "shift_notifications_enabled",
-            "event_notifications_enabled",
-            "data",
-        ]
+        fields = ["id", *WORKFORCE_SETTINGS_FIELDS]
         read_only_fields = fields
 
 
