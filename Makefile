@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: help run test lint format migrate bench clean distclean
+.PHONY: help run test lint format migrate bench coverage clean distclean
 
 help:
 	@echo "make run      web (runserver :8000) + Celery worker with embedded beat, SQLite under var/"
@@ -19,6 +19,7 @@ help:
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make migrate  manage.py migrate"
 	@echo "make bench    bench/bench_ping_me.py (gunicorn, requests/s of ping vs /me)"
+	@echo "make coverage pytest with line and branch coverage of the project's code (report in the terminal)"
 	@echo "make clean    remove var/ (local database, broker, SMS log), staticfiles/ and caches"
 	@echo "make distclean  make clean, then remove .venv"
 
@@ -48,6 +49,10 @@ format: $(STAMP)
 
 migrate: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate
+
+coverage: $(STAMP)
+	$(BIN)/pytest --cov=accounts --cov=core --cov=messaging --cov=workforce --cov=automations --cov=config \
+		--cov-branch --cov-report=term:skip-covered
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ping_me.py
