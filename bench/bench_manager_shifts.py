@@ -117,7 +117,8 @@ def main() -> None:
                 if target.label not in best or rate.per_second > best[target.label].per_second:
                     best[target.label] = rate
         print(f"gunicorn {args.workers} sync workers, {args.threads} client threads, database {database}")
-        print(f"{args.shifts} shifts in the team, page of {args.per}")
+        cached = "on (Redis, warm hits)" if env.get("REDIS_URL") else "off (no REDIS_URL: LocMem is per process)"
+        print(f"{args.shifts} shifts in the team, page of {args.per}, shift-list response cache {cached}")
         for target in (ping, shifts):
             rate = best[target.label]
             print(f"{target.label:<64} {rate.per_second:8.0f} req/s  ({rate.done} ok, {rate.errors} errors)")

@@ -29,6 +29,7 @@ from workforce.models import (
     Timesheet,
     TimesheetItem,
 )
+from workforce.services.shift_cache import shifts_changed
 
 PHONE_PREFIX = "+7999"
 EMAIL_DOMAIN = "demo.crewdesk.local"
@@ -240,6 +241,7 @@ class DemoBuilder:
         for shift, event in zip(shifts, events, strict=True):
             shift.event = event
         Shift.objects.bulk_create(shifts, batch_size=500)
+        shifts_changed(team_id=self.team.pk)  # the cached shift lists (workforce.services.shift_cache)
         self.shifts = shifts
         self.register(events)
         return self.register(shifts)
@@ -265,6 +267,7 @@ class DemoBuilder:
                     )
                 )
         ShiftRequest.objects.bulk_create(requests, batch_size=500)
+        shifts_changed(team_id=self.team.pk)
         return self.register(requests)
 
     def add_attendances(self) -> int:

@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
 from automations.models import DemoRecord
+from workforce.services.shift_cache import shifts_changed
 
 # Dependency order: rows that point at others go first (PROTECT on Shift.event, SET_NULL elsewhere).
 DELETE_ORDER = (
@@ -63,4 +64,5 @@ def demo_rows_delete(*, team) -> int:
             model._base_manager.filter(pk__in=existing).delete()
             removed += len(existing)
     DemoRecord.objects.filter(team=team).delete()
+    shifts_changed(team_id=team.pk)  # shifts, requests and users (SET_NULL on shifts) went: the cached lists too
     return removed

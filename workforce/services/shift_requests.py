@@ -14,6 +14,7 @@ from accounts.models import Membership, Team, User
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from workforce.models import Shift, ShiftRequest
 from workforce.services import shifts as shift_services
+from workforce.services.shift_cache import shifts_changed
 
 S = ShiftRequest.Status
 OPEN_STATES = (S.REQUESTED, S.SHORTLISTED)
@@ -30,6 +31,7 @@ MANAGER_CREATE_STATES = (S.REQUESTED, S.SHORTLISTED)
 
 def _save_guarded(request: ShiftRequest, **kwargs) -> None:
     """Save in a savepoint; a unique-constraint race becomes a 409 instead of a broken transaction."""
+    shifts_changed(team_id=request.team_id)
     try:
         with transaction.atomic():
             request.save(**kwargs)
@@ -92,6 +94,7 @@ def shift_request_cancel_own(*, request: ShiftRequest, by: User, status: str | N
         raise ValidationFailed.for_field("status", f"A {request.status} request can no longer be canceled.")
     request.status = S.CANCELED
     request.save(update_fields=["status", "updated_at"])
+    shifts_changed(team_id=request.team_id)
     return request
 
 
@@ -105,6 +108,7 @@ def shift_request_delete_own(*, request: ShiftRequest, by: User) -> ShiftRequest
     if request.status == S.APPROVED:
         raise ValidationFailed.for_field("status", "An approved request cannot be deleted; ask a manager.")
     request_id = request.pk
+    shifts_changed(team_id=request.team_id)
     request.delete()
     request.pk = request.id = request_id
     return request
@@ -132,6 +136,7 @@ def shift_request_transition(*, request: ShiftRequest, by: User, status: str) ->
     if status in (S.REJECTED, S.APPROVED):
         request.decided_by, request.decided_at = by, timezone.now()
     request.save()
+    shifts_changed(team_id=request.team_id)
     return request
 
 

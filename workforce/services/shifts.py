@@ -19,6 +19,7 @@ from core import sms
 from core.exceptions import ValidationFailed
 from workforce import selectors
 from workforce.models import Event, Shift, ShiftNotice, ShiftRequest
+from workforce.services.shift_cache import shifts_changed
 
 EVENT_KIND = "shift"
 STATUS = Shift.Status
@@ -235,6 +236,7 @@ def shift_create(
     else:
         shift.status = final
         shift.save(update_fields=["status", "updated_at"])
+    shifts_changed(team_id=shift.team_id)
     return shift
 
 
@@ -273,6 +275,7 @@ def shift_update(
             shift.published_at = None
         shift.save()
     _sync_event(shift)
+    shifts_changed(team_id=shift.team_id)
     return shift
 
 
@@ -298,6 +301,7 @@ def shift_delete(*, shift: Shift, by: User | None) -> Shift:
     ShiftRequest.objects.filter(shift_id=shift_id, status__in=(ShiftRequest.Status.REQUESTED, "shortlisted")).update(
         status=ShiftRequest.Status.CANCELED, decided_by=by, decided_at=timezone.now(), updated_at=timezone.now()
     )
+    shifts_changed(team_id=shift.team_id)
     shift.delete()  # SET_NULL: requests, timesheet items, attendances, answers; CASCADE: notices
     Event.objects.filter(pk=event_id).delete()
     shift.pk = shift.id = shift_id

@@ -6,6 +6,7 @@ plain dicts from .values() with the caller's flags as EXISTS annotations, render
 Only the operations of the permission matrix are routed (urls_shifts.py); the others answer 405.
 """
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from workforce.api.tommy.serializers_shifts import (
     shift_row,
 )
 from workforce.models import Shift, ShiftRequest
+from workforce.services import shift_cache
 from workforce.services import shift_requests as request_services
 from workforce.services import shifts as shift_services
 
@@ -61,6 +63,34 @@ class ShiftReadMixin:
         page = self.paginate_queryset(self.rows(self.filter_queryset(queryset)))
         return self.get_paginated_response(self.documented(page))
 
+    def cached_rows_response(self, make_queryset, *, scope: str):
+        """`rows_response` through the shared list cache (workforce.services.shift_cache): only a 200 answer of a
+        caller whose credential covers the current team is stored; auth and permissions already ran. The queryset is
+        built (`make_queryset()`) only on a miss."""
+        request = self.request
+        if self.team.pk not in self.caller_team_ids():  # what get_queryset scopes to; never narrower in practice
+            return self.rows_response(make_queryset())
+        found = shift_cache.lookup(
+            scope=scope,
+            team_id=self.team.pk,
+            timezone=self.team.timezone or "",
+            viewer_id=request.user.pk,
+            uri=request.build_absolute_uri(),
+        )
+        if found.hit:
+            return HttpResponse(found.body, headers=found.headers)
+        self._cache_miss = found
+        return self.rows_response(make_queryset())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        found = getattr(self, "_cache_miss", None)
+        if found is not None and found.key is not None and response.status_code == 200:
+            response.render()
+            headers = {name: response[name] for name in ("Content-Type", "X-Total-Count", "Link") if name in response}
+            shift_cache.store(found, body=response.content, headers=headers)
+        return response
+
     def row(self, pk) -> dict:
         row = self.rows(self.shift_queryset().filter(pk=pk)).first()
         if row is None:
@@ -83,7 +113,7 @@ class EmployeeShiftViewSet(ShiftReadMixin, EmployeeViewSet):
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def list(self, request):
-        return self.rows_response(self.shift_queryset())
+        return self.cached_rows_response(self.shift_queryset, scope="employee")
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def active(self, request):
@@ -99,7 +129,7 @@ class ManagerShiftViewSet(ShiftReadMixin, ManagerViewSet):
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def list(self, request):
-        return self.rows_response(self.shift_queryset())
+        return self.cached_rows_response(self.shift_queryset, scope="manager")
 
     @extend_schema(request=ShiftInputSerializer, responses={201: ShiftSerializer})
     def create(self, request):
