@@ -285,7 +285,7 @@ def contacts_import(*, account: Account, rows: list[dict]) -> list[Contact]:
 
     Users are matched by phone or email in one query; the unknown ones are created `pending` with one bulk
     insert, and the account's missing contact rows (`invited`, via "import") with another. Existing contact rows
-    keep their state. The caller's own card is skipped. Nobody is texted (see docs/decisions/tommy.md). Returns the
+    keep their state. The caller's own card is skipped. Nobody is texted (see docs/decisions.md). Returns the
     account's rows for the imported people, in input order, each once.
     """
     user = account.user

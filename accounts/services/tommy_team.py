@@ -71,7 +71,7 @@ def qr_png(value: str) -> bytes:
 
 def wls_chart(*, user: User) -> dict:
     """Work-life score chart. The document does not say how the score is computed and Crewdesk has no worked-hours
-    data for it yet, so the chart is honestly empty (docs/decisions/tommy.md) rather than made-up numbers."""
+    data for it yet, so the chart is honestly empty (docs/decisions.md) rather than made-up numbers."""
     return {"labels": [], "values": [], "team_values": {}, "feedback": []}
 
 

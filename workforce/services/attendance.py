@@ -1,5 +1,5 @@
 """The time clock: one Attendance row per clock session, one AttendancePunch per clock action (spec tommy-1
-"WorkforceAttendance"; decisions in docs/decisions/workforce.md, prefix "time").
+"WorkforceAttendance"; decisions in docs/decisions.md, prefix "time").
 
 Sequencing: `start` opens a session (only when none is open: the database constraint attendance_one_open_session
 backs the check); `pause`, `resume` and `stop` act on the caller's open session in this order:

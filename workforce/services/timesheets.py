@@ -1,5 +1,5 @@
 """Timesheets (pay periods with an approval status) and their items (spec tommy-1 "WorkforceTimesheet",
-"WorkforceTimesheetItem"; decisions in docs/decisions/workforce.md, prefix "time").
+"WorkforceTimesheetItem"; decisions in docs/decisions.md, prefix "time").
 
 Statuses: unsubmitted ↔ submitted by the employee; preapproved / approved / denied by a manager (one by one or in
 bulk, all-or-nothing). An approved timesheet and its items are locked; a manager un-approves by setting another

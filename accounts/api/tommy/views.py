@@ -294,7 +294,7 @@ WLS_SCHEMA = inline_serializer(
 
 
 class MeWlsView(TommyAPIView):
-    """GET /me/wls — work-life score chart data (empty until worked-hours data exist; docs/decisions/tommy.md)."""
+    """GET /me/wls — work-life score chart data (empty until worked-hours data exist; docs/decisions.md)."""
 
     @extend_schema(responses=WLS_SCHEMA)
     def get(self, request):
