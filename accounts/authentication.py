@@ -11,6 +11,7 @@ from rest_framework import authentication, exceptions
 
 from accounts.models import ApiKey, Membership, User
 from accounts.services.credentials import credential_find, credential_touch
+from accounts.services.login_guard import login_guard
 
 
 @dataclass
@@ -92,6 +93,7 @@ class BasicLoginAuthentication(authentication.BasicAuthentication):
     """HTTP Basic with an email or phone number as the user name (tommy)."""
 
     def authenticate_credentials(self, userid, password, request=None):
+        login_guard(login=userid, ip=request.META.get("REMOTE_ADDR") if request is not None else None)
         user, _ = super().authenticate_credentials(userid, password, request)
         return user, UserCredential(user)
 

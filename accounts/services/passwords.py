@@ -19,6 +19,7 @@ from django.utils.crypto import constant_time_compare
 from accounts.backends import user_for_login
 from accounts.models import OneTimeCode, User
 from accounts.services.codes import code_send
+from accounts.services.login_guard import login_guard
 from accounts.services.users import _set_password
 from core.exceptions import AuthenticationError, RateLimited, ValidationFailed
 
@@ -28,9 +29,13 @@ RESET_EMAIL_BODY = "Your Crewdesk password reset code: {code}\n\nIt is valid for
 BAD_CODE = "The code is wrong or has expired; ask for a new one."
 
 
-def user_authenticate(*, login: str, password: str) -> User:
-    """The active user behind an email/phone + password pair, or AuthenticationError (same message for every cause)."""
-    user = authenticate(None, username=login, password=password)
+def user_authenticate(*, login: str, password: str, ip: str | None = None) -> User:
+    """The active user behind an email/phone + password pair, or AuthenticationError (same message for every cause).
+
+    Too many recent failures for the login or the address → RateLimited (429) before any password is checked.
+    """
+    login_guard(login=login, ip=ip)
+    user = authenticate(None, username=login, password=password, ip=ip)
     if user is None or user.status == User.Status.SUSPENDED:
         raise AuthenticationError("Invalid login or password.")
     return user

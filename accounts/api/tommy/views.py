@@ -164,7 +164,7 @@ class SessionsView(TommyAPIView):
     def post(self, request):
         serializer = CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = passwords.user_authenticate(**serializer.validated_data)
+        user = passwords.user_authenticate(**serializer.validated_data, ip=client_ip(request))
         session_login(request._request, user)
         get_token(request._request)
         return Response(UserSerializer(user, context={"request": request}).data)
