@@ -1,5 +1,6 @@
 """Every write of the automations app: demo-data syncs (apply in the background, reset) and their Sync rows."""
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -97,3 +98,31 @@ def demo_run(*, sync_id: int) -> bool:
 def demo_reset(*, team: Team) -> int:
     """Remove all generated demo data of `team` (and nothing else); returns how many rows were removed."""
     return demo_rows_delete(team=team)
+
+
+# A sync that stopped moving this long ago lost its worker (each stage updates `updated_at`).
+STALE_AFTER = datetime.timedelta(minutes=15)
+# A pending sync this old lost its enqueue (the process died between commit and publish).
+LOST_AFTER = datetime.timedelta(minutes=2)
+
+
+def syncs_sweep(*, now=None) -> dict:
+    """Fail syncs whose worker died mid-run, and re-enqueue pending ones whose task was never published.
+
+    Re-enqueueing is safe: demo_run claims a pending sync with a conditional UPDATE, so it runs once.
+    """
+    now = now or timezone.now()
+    failed = Sync.objects.filter(status=Sync.Status.PROCESSING, updated_at__lt=now - STALE_AFTER).update(
+        status=Sync.Status.FAILED,
+        message="The worker stopped before the sync finished; reset the demo data and apply it again.",
+        ended_at=now,
+        updated_at=now,
+    )
+    lost = list(
+        Sync.objects.filter(status=Sync.Status.PENDING, created_at__lt=now - LOST_AFTER).values_list("pk", flat=True)
+    )
+    from automations.tasks import demo_apply_task
+
+    for sync_id in lost:
+        demo_apply_task.delay(sync_id)
+    return {"failed": failed, "requeued": len(lost)}

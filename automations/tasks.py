@@ -9,3 +9,8 @@ from automations import services
 def demo_apply_task(sync_id: int) -> bool:
     """Build the demo team of one pending Sync; a redelivery finds it no longer pending and does nothing."""
     return services.demo_run(sync_id=sync_id)
+
+
+@shared_task(name="automations.syncs_sweep_task", acks_late=True, expires=240)
+def syncs_sweep_task() -> dict:
+    return services.syncs_sweep()

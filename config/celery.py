@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},  # a sweep that waited longer than its period is skipped, not stacked
     },
+    "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services.py)
+        "task": "automations.syncs_sweep_task",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     "workforce-notices-tick": {  # shift reminders: plan rows + send the due ones (workforce/services/notices.py)
         "task": "workforce.notices_tick_task",
         "schedule": 30.0,
