@@ -77,14 +77,19 @@ class CallerScopeMixin:
         return queryset
 
 
-class UnknownPathMixin:
-    """Answers every method on an unknown path under a family prefix with that family's 404 envelope."""
+class PublicEndpointMixin:
+    """An endpoint anyone may call (login steps, ping, provider callbacks): no credential is read, so a stale
+    token or cookie sent along can neither block it nor be mistaken for the caller."""
 
     authentication_classes: list = []
     permission_classes: list = []
 
     def get_authenticators(self):
         return []
+
+
+class UnknownPathMixin(PublicEndpointMixin):
+    """Answers every method on an unknown path under a family prefix with that family's 404 envelope."""
 
     def initial(self, request, *args, **kwargs):
         from rest_framework.exceptions import NotFound

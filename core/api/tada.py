@@ -54,6 +54,15 @@ class TadaAPIView(TadaViewMixin, APIView):
     pass
 
 
+class ImageEndpointMixin:
+    """A view that answers an image (a plain HttpResponse) on success: content negotiation always picks the
+    envelope renderer, so a client's `Accept: image/png` can't turn an error into a 406 or a non-envelope body."""
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = TadaRenderer()
+        return renderer, renderer.media_type
+
+
 class TadaViewSet(TadaViewMixin, viewsets.GenericViewSet):
     pass
 

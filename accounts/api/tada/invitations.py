@@ -22,7 +22,8 @@ from accounts.services.invitations import (
     invitation_revoke,
 )
 from accounts.services.team_access import team_managed_by
-from core.api.tada import TadaAPIView, TadaRenderer
+from core.api.base import PublicEndpointMixin
+from core.api.tada import ImageEndpointMixin, TadaAPIView
 
 
 class TeamInvitationsBase(TadaAPIView):
@@ -67,18 +68,8 @@ def qr_join_value(host: str, token: str) -> str:
     return f"otv://qr-join/{quote(host, safe='')}/{quote(token, safe='')}"
 
 
-class TeamInvitationPngView(TadaAPIView):
+class TeamInvitationPngView(PublicEndpointMixin, ImageEndpointMixin, TadaAPIView):
     """The QR image of a live join link; a revoked or unknown one is a 404 in the envelope."""
-
-    authentication_classes: list = []
-    permission_classes: list = []
-
-    def get_authenticators(self):
-        return []
-
-    def perform_content_negotiation(self, request, force=False):
-        renderer = TadaRenderer()
-        return renderer, renderer.media_type
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request, team_uid, token):

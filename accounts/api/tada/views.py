@@ -21,20 +21,15 @@ from accounts.services import tada as tada_services
 from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
-from core.api.tada import TadaAPIView, TadaRenderer
+from core.api.base import PublicEndpointMixin
+from core.api.tada import ImageEndpointMixin, TadaAPIView
 from core.phones import normalize_phone
 
 SESSION_BACKEND = "accounts.backends.LoginBackend"
 
 
-class PublicTadaAPIView(TadaAPIView):
+class PublicTadaAPIView(PublicEndpointMixin, TadaAPIView):
     """Service and login calls: no credentials read (a stale token or cookie must not block logging in)."""
-
-    authentication_classes: list = []
-    permission_classes: list = []
-
-    def get_authenticators(self):
-        return []
 
 
 def _client_ip(request) -> str | None:
@@ -153,16 +148,12 @@ class CookieAuthLogoutView(PublicTadaAPIView):
         return self.get(request)
 
 
-class QrLoginPngView(TadaAPIView):
+class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
     """A QR code the logged-in caller shows to a new device: `otv://qr-login/{host}/{temp_token}`.
 
     The PNG bypasses the envelope (a plain HttpResponse); `?debug` answers the URL as JSON; errors stay in the
     envelope because content negotiation always picks the tada renderer.
     """
-
-    def perform_content_negotiation(self, request, force=False):
-        renderer = TadaRenderer()
-        return renderer, renderer.media_type
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request):

@@ -38,6 +38,7 @@ from accounts.models import ApiKey, Membership, Team
 from accounts.selectors import team_with_owner
 from accounts.services import passwords, tommy, tommy_team
 from accounts.services.memberships import membership_of
+from core.api.base import PublicEndpointMixin
 from core.api.tommy import TommyAPIView
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from core.phones import normalize_phone
@@ -59,13 +60,8 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class PublicTommyAPIView(TommyAPIView):
+class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
     """Endpoints the spec suggests opening to anonymous callers; credentials sent along are not read."""
-
-    permission_classes = [AllowAny]
-
-    def get_authenticators(self):
-        return []
 
 
 class UsersView(PublicTommyAPIView):

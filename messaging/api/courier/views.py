@@ -5,9 +5,9 @@ from uuid import UUID
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.api.base import PublicEndpointMixin
 from core.api.courier import CourierFlatAPIView, CourierViewSet
 from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeniedError
 from messaging import selectors, services, sms
@@ -95,13 +95,8 @@ class TextViewSet(_CourierResourceViewSet):
         return self.read_response(text, status_code=status.HTTP_201_CREATED)
 
 
-class TextCallbackView(CourierFlatAPIView):
+class TextCallbackView(PublicEndpointMixin, CourierFlatAPIView):
     """The provider reports delivery status here: no credential, but a valid provider signature (Twilio)."""
-
-    permission_classes = [AllowAny]
-
-    def get_authenticators(self):
-        return []
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
     def post(self, request, uid):
