@@ -1,11 +1,16 @@
 """The Celery application: `celery -A config worker -Q sms_otp,sms,multicast,webhooks,default`."""
 
 import os
+import sys
 
 from celery import Celery
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if os.path.basename(sys.argv[0]) == "celery":
+    # A worker or beat started by the `celery` command is production unless DEBUG=1 is given (`make run` gives it).
+    # Other processes import this module too (config/__init__.py), so only the command itself sets the default.
+    os.environ.setdefault("DEBUG", "0")
 
 app = Celery("crewdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")

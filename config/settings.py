@@ -1,7 +1,8 @@
 """Crewdesk settings, read from the environment (12-factor).
 
 Nothing is required for a local run: SQLite under var/, the console SMS backend and kombu's filesystem broker.
-With DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set, and a malformed value stops start-up.
+With DEBUG off (the default of gunicorn, the ASGI server and Celery), SECRET_KEY and ALLOWED_HOSTS must be set, and
+a malformed value stops start-up.
 """
 
 from pathlib import Path
@@ -14,7 +15,10 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CREWDESK_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", default=False)
+# Tools and `manage.py` run in development mode unless told otherwise (no value is required for a local run);
+# the production entry points — config.wsgi, config.asgi and the `celery` command — default DEBUG to off before
+# settings load, so a server started without DEBUG=0 is still strict (SECRET_KEY and ALLOWED_HOSTS required).
+DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -67,3 +67,28 @@ def test_deploy_check_is_clean_with_a_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def test_tools_and_manage_py_need_no_environment():
+    # e.g. the shared endpoint_coverage tool, or `python manage.py ...` on a fresh clone
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; import django; django.setup();"
+        "from django.conf import settings; print(settings.DEBUG)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_the_wsgi_entry_point_is_production_unless_told_otherwise():
+    result = run_python("import config.wsgi")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+    started = run_python("import config.wsgi; print('served')", SECRET_KEY="s" * 60, ALLOWED_HOSTS="example.com")
+    assert started.returncode == 0, started.stderr

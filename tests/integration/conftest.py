@@ -78,6 +78,7 @@ def celery_worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "DEBUG": "1",  # the `celery` command defaults to production mode
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "DATABASE_URL": _database_url_of_test_db(),
         "REDIS_URL": broker_url,
