@@ -4,8 +4,10 @@ from functools import cache
 
 import orjson
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.module_loading import import_string
 from rest_framework import renderers
+from rest_framework.metadata import BaseMetadata
 from rest_framework.response import Response
 
 from core.api.errors import Problem, problem_from_exception
@@ -26,14 +28,36 @@ class OrjsonRenderer(renderers.JSONRenderer):
         return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
 
 
+class AllowedMethodsMetadata(BaseMetadata):
+    """OPTIONS answers with the `Allow` header (set on every response) and no introspection: no family documents
+    OPTIONS, and DRF's SimpleMetadata would call get_object() on views that have no queryset."""
+
+    def determine_metadata(self, request, view):
+        return {"name": view.get_view_name(), "allowed_methods": list(view.allowed_methods)}
+
+
 class FamilyViewMixin:
     """Base of every view of one API family. Subclasses set `family` and implement `render_problem`."""
 
     family: str = ""
+    metadata_class = AllowedMethodsMetadata
     validation_status = 400
 
     def get_authenticators(self):
         return [cls() for cls in _authentication_classes(self.family)]
+
+    def initial(self, request, *args, **kwargs):
+        # DRF parses JSON straight from the stream, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never applies to it:
+        # refuse an oversized non-multipart body before anything reads it (file uploads are spooled by Django).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and not request.content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise RequestDataTooBig(f"The request body is larger than {limit} bytes.")
+        super().initial(request, *args, **kwargs)
 
     def get_exception_handler(self):
         return self.family_exception_handler

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions as drf
@@ -87,6 +88,10 @@ def problem_from_exception(exc: Exception) -> Problem:
     if isinstance(exc, drf.ValidationError):
         details = _flatten(exc.detail)
         return Problem(400, "VALIDATION_ERROR", _first_message(details, "Validation failed"), details)
+    if isinstance(exc, RequestDataTooBig):
+        return Problem(413, "PAYLOAD_TOO_LARGE", "The request body is too large.")
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields or files: a client error, not ours
+        return Problem(400, "BAD_REQUEST", "The request was refused as malformed.")
     if isinstance(exc, Http404):
         return Problem(404, "NOT_FOUND", "Not found.")
     if isinstance(exc, DjangoPermissionDenied):
