@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ping_me import BIN, ROOT, Rate, Target, free_port, manage, measure, request, wait_until_up
+from bench_ping_me import Rate, Target, add_run_arguments, manage, measure, request, server_env, start_gunicorn
 
 SETUP = """
 import datetime, json
@@ -63,40 +63,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shifts", type=int, default=1000, help="shifts in the bench team")
     parser.add_argument("--per", type=int, default=100, help="page size of the shifts list")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint per round")
-    parser.add_argument("--threads", type=int, default=8, help="concurrent client connections")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
-    parser.add_argument("--max-seconds", type=float, default=60, help="time bound of one endpoint's round")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    add_run_arguments(parser)
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-        "CREWDESK_VAR_DIR": str(tmp),
-        "SMS_BACKEND": "locmem",
-        "PYTHONWARNINGS": "ignore:No directory at",
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    env = server_env(tmp)
     database = env["DATABASE_URL"].split("@")[-1]
     server = None
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
         script = SETUP.format(tag=secrets.token_hex(4), shifts=args.shifts)
         creds = json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        wait_until_up(port, server)
+        server, port = start_gunicorn(env, args.workers)
         ping = Target("GET /api/v3/ping", "/api/v3/ping", {})
         shifts = Target(
             f"GET /api/v1/workforce/manager/shifts?per={args.per}",

@@ -155,16 +155,17 @@ def pick_me_target(port: int, creds: dict) -> Target:
     sys.exit("none of /api/v1/me, /api/v3/me, /api/v3/time answered 200")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every bench shares: load shape, rounds and server size."""
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint per round")
     parser.add_argument("--threads", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
     parser.add_argument("--max-seconds", type=float, default=60, help="time bound of one endpoint's round")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
+
+def server_env(tmp: Path) -> dict:
+    """A production-mode environment for the bench's own gunicorn (SQLite under `tmp` unless DATABASE_URL is set)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -178,18 +179,33 @@ def main() -> None:
         "PYTHONWARNINGS": "ignore:No directory at",  # WhiteNoise: no collectstatic for an API bench
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    return env
+
+
+def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    wait_until_up(port, server)
+    return server, port
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_run_arguments(parser)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
+    env = server_env(tmp)
     database = env["DATABASE_URL"].split("@")[-1]
     server = None
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
         creds = json.loads(manage(env, "shell", "-c", SETUP.format(tag=secrets.token_hex(4))).strip().splitlines()[-1])
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        wait_until_up(port, server)
+        server, port = start_gunicorn(env, args.workers)
         ping = Target("GET /api/v3/ping", "/api/v3/ping", {})
         me = pick_me_target(port, creds)
         for target in (ping, me):  # warm both workers' imports, connections and caches
