@@ -88,9 +88,15 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare statements a connection runs repeatedly (after 5 runs), so
-    # PostgreSQL stops re-planning the hot queries (auth lookup, list pages) on every request.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
+    # Django's backend with psycopg's C timestamp loader (core/db/postgresql/base.py says why).
+    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Server-side binding plus a prepare threshold: a statement a connection runs that often is prepared, so
+    # PostgreSQL stops re-planning the hot queries (credential lookup, list pages) on every request. Django turns
+    # psycopg's preparing off unless asked; DB_PREPARE_THRESHOLD=off for a transaction-mode PgBouncer.
+    options["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
+    prepare = env_str("DB_PREPARE_THRESHOLD", "5").strip().lower()
+    options["prepare_threshold"] = None if prepare in ("off", "none") else env_int("DB_PREPARE_THRESHOLD", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file in `make run`: WAL lets readers run beside the writer, and
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait (busy timeout) instead of

@@ -54,6 +54,13 @@ class ApiKey(models.Model):
     def user(self) -> User:
         return self.created_by
 
+    @cached_property
+    def maker_membership(self) -> Membership | None:
+        """The maker's active membership in the key's team: the access the key acts with (None once the maker
+        left). accounts.services.credentials.credential_find loads it with the key, in the same query."""
+        memberships = Membership.objects.active().select_related("team")
+        return memberships.filter(team_id=self.team_id, user=self.created_by).first()
+
 
 class AuthToken(models.Model):
     """A per-user (and per-device) login token issued by sms-auth, qr-auth or a tommy session."""

@@ -1,11 +1,13 @@
 """API keys and auth tokens: created with a secret shown once, stored as a SHA-256 hash, revocable."""
 
 import secrets
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import ApiKey, AuthToken, Device, Team, User, hash_secret
+from accounts.models import ApiKey, AuthToken, Device, Membership, Team, User, hash_secret
+from core.db.rows import ModelColumns, split_row
 
 
 @transaction.atomic
@@ -57,18 +59,73 @@ def auth_tokens_revoke_for_device(*, device: Device) -> int:
     return AuthToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+# The credential lookup runs before every authenticated request, so it is one hand-written query (core/db/rows.py
+# says why): an API key with its maker, its team and the maker's active membership there (what the key acts with);
+# a token with its user. The membership conditions are MembershipQuerySet.active()'s; a test keeps them equal.
+_API_KEY_LAYOUT = (
+    ModelColumns(ApiKey, "k"),
+    ModelColumns(User, "u"),
+    ModelColumns(Team, "t"),
+    ModelColumns(Membership, "m"),
+)
+_TOKEN_LAYOUT = (ModelColumns(AuthToken, "k"), ModelColumns(User, "u"))
+
+
+@cache
+def _api_key_sql(vendor: str) -> str:
+    key, user, team, member = _API_KEY_LAYOUT
+    c = connection
+    return (
+        f"SELECT {key.select(c)}, {user.select(c)}, {team.select(c)}, {member.select(c)} FROM {key.table(c)}"
+        f" INNER JOIN {user.table(c)} ON {user.column(c, 'id')} = {key.column(c, 'created_by')}"
+        f" INNER JOIN {team.table(c)} ON {team.column(c, 'id')} = {key.column(c, 'team')}"
+        f" LEFT OUTER JOIN {member.table(c)} ON {member.column(c, 'team')} = {key.column(c, 'team')}"
+        f" AND {member.column(c, 'user')} = {key.column(c, 'created_by')}"
+        f" AND {member.column(c, 'is_active')} = %s AND {member.column(c, 'invitation_pending')} = %s"
+        f" AND {team.column(c, 'is_archived')} = %s"
+        f" WHERE {key.column(c, 'key_hash')} = %s"
+    )
+
+
+@cache
+def _token_sql(vendor: str) -> str:
+    token, user = _TOKEN_LAYOUT
+    c = connection
+    return (
+        f"SELECT {token.select(c)}, {user.select(c)} FROM {token.table(c)}"
+        f" INNER JOIN {user.table(c)} ON {user.column(c, 'id')} = {token.column(c, 'user')}"
+        f" WHERE {token.column(c, 'key_hash')} = %s"
+    )
+
+
 def credential_find(raw: str) -> ApiKey | AuthToken | None:
-    """The usable API key or token behind a presented secret, or None. Lookup is by hash of the full secret."""
+    """The API key or token behind a presented secret (revoked ones too: the caller decides), or None.
+
+    Lookup is by hash of the full secret (unique). An API key comes with `created_by`, `team` and
+    `maker_membership` loaded; a token with `user`: authenticating and resolving the current team cost no more
+    queries."""
     if not raw:
         return None
     digest = hash_secret(raw)
-    # One indexed lookup joined to the acting user only (scoping needs team_id, never the team row); get() avoids
-    # the ORDER BY that first() adds. This runs on every authenticated request, so it stays this lean.
-    model, user_field = (ApiKey, "created_by") if raw.startswith(ApiKey.PREFIX) else (AuthToken, "user")
-    try:
-        return model.objects.select_related(user_field).get(key_hash=digest)
-    except model.DoesNotExist:
+    is_api_key = raw.startswith(ApiKey.PREFIX)
+    with connection.cursor() as cursor:
+        if is_api_key:
+            cursor.execute(_api_key_sql(connection.vendor), [True, False, False, digest])
+        else:
+            cursor.execute(_token_sql(connection.vendor), [digest])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    if not is_api_key:
+        token, user = split_row(row, _TOKEN_LAYOUT, connection)
+        token.user = user
+        return token
+    key, user, team, membership = split_row(row, _API_KEY_LAYOUT, connection)
+    key.created_by, key.team = user, team
+    if membership is not None:
+        membership.user, membership.team = user, team
+    key.maker_membership = membership
+    return key
 
 
 # Touch last_used_at at most this often, so authenticating is not a write on every request.
