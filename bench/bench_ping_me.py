@@ -193,6 +193,18 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     return server, port
 
 
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    """SIGTERM to the master only (it stops its workers gracefully); the whole group is killed if it hangs."""
+    if server is None or server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_run_arguments(parser)
@@ -225,13 +237,7 @@ def main() -> None:
         if any(rate.errors for rate in best.values()):
             sys.exit("some requests failed")
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+        stop_gunicorn(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -3,7 +3,7 @@
 import secrets
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, AuthToken, Device, Membership, Team, User, hash_secret
@@ -74,7 +74,7 @@ _TOKEN_LAYOUT = (ModelColumns(AuthToken, "k"), ModelColumns(User, "u"))
 @cache
 def _api_key_sql(vendor: str) -> str:
     key, user, team, member = _API_KEY_LAYOUT
-    c = connection
+    c = connections[DEFAULT_DB_ALIAS]
     return (
         f"SELECT {key.select(c)}, {user.select(c)}, {team.select(c)}, {member.select(c)} FROM {key.table(c)}"
         f" INNER JOIN {user.table(c)} ON {user.column(c, 'id')} = {key.column(c, 'created_by')}"
@@ -90,7 +90,7 @@ def _api_key_sql(vendor: str) -> str:
 @cache
 def _token_sql(vendor: str) -> str:
     token, user = _TOKEN_LAYOUT
-    c = connection
+    c = connections[DEFAULT_DB_ALIAS]
     return (
         f"SELECT {token.select(c)}, {user.select(c)} FROM {token.table(c)}"
         f" INNER JOIN {user.table(c)} ON {user.column(c, 'id')} = {token.column(c, 'user')}"
@@ -108,19 +108,20 @@ def credential_find(raw: str) -> ApiKey | AuthToken | None:
         return None
     digest = hash_secret(raw)
     is_api_key = raw.startswith(ApiKey.PREFIX)
-    with connection.cursor() as cursor:
+    c = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `django.db.connection` is a proxy, slow per attribute
+    with c.cursor() as cursor:
         if is_api_key:
-            cursor.execute(_api_key_sql(connection.vendor), [True, False, False, digest])
+            cursor.execute(_api_key_sql(c.vendor), [True, False, False, digest])
         else:
-            cursor.execute(_token_sql(connection.vendor), [digest])
+            cursor.execute(_token_sql(c.vendor), [digest])
         row = cursor.fetchone()
     if row is None:
         return None
     if not is_api_key:
-        token, user = split_row(row, _TOKEN_LAYOUT, connection)
+        token, user = split_row(row, _TOKEN_LAYOUT, c)
         token.user = user
         return token
-    key, user, team, membership = split_row(row, _API_KEY_LAYOUT, connection)
+    key, user, team, membership = split_row(row, _API_KEY_LAYOUT, c)
     key.created_by, key.team = user, team
     if membership is not None:
         membership.user, membership.team = user, team

@@ -28,17 +28,26 @@ class PagePerPagination(BasePagination):
     default_per = 100
     max_per = 1000
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def _read_params(self, request) -> None:
         self.request = request
         self.page = bounded_int_param(request.query_params, "page", default=1, minimum=1, maximum=None)
         self.per = bounded_int_param(
             request.query_params, "per", default=self.default_per, minimum=1, maximum=self.max_per
         )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._read_params(request)
         self.total = (
             queryset.count() if hasattr(queryset, "count") and not isinstance(queryset, list) else len(queryset)
         )
         start = (self.page - 1) * self.per
         return list(queryset[start : start + self.per])
+
+    def paginate_fetched(self, request, fetch) -> list:
+        """For lists that read their rows themselves: `fetch(offset=…, limit=…)` returns (rows, total)."""
+        self._read_params(request)
+        rows, self.total = fetch(offset=(self.page - 1) * self.per, limit=self.per)
+        return rows
 
     def _url(self, page: int) -> str:
         params = self.request.query_params.copy()

@@ -18,12 +18,16 @@ from django.db.models import Model
 class ModelColumns:
     """Every concrete column of `model` under the table alias `alias`, and how to build the instance back."""
 
-    def __init__(self, model: type[Model], alias: str):
+    def __init__(self, model: type[Model], alias: str, fields: Sequence[str] | None = None):
+        """All concrete fields, or only `fields` (names or attnames, in that order) for rows read as values."""
         self.model = model
         self.alias = alias
-        self.fields = tuple(model._meta.concrete_fields)
+        if fields is None:
+            self.fields = tuple(model._meta.concrete_fields)
+        else:
+            self.fields = tuple(model._meta.get_field(name) for name in fields)
         self.attnames = tuple(field.attname for field in self.fields)
-        self.pk_index = self.fields.index(model._meta.pk)
+        self.pk_index = self.fields.index(model._meta.pk) if model._meta.pk in self.fields else None
         self._converters: dict[str, list[tuple[int, list[Callable], object]]] = {}
 
     def __len__(self) -> int:
@@ -55,17 +59,29 @@ class ModelColumns:
             self._converters[connection.alias] = found
         return found
 
-    def build(self, connection, values: Sequence) -> Model | None:
-        """The instance these values (in `select` order) describe; None for the all-NULL side of an outer join."""
-        if values[self.pk_index] is None:
-            return None
+    def convert(self, connection, values: Sequence) -> list:
+        """The column values (in `select` order) as the ORM would give them: backend, then field converters."""
         values = list(values)
         for index, converters, column in self._converters_for(connection):
             value = values[index]
             for converter in converters:
                 value = converter(value, column, connection)
             values[index] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def convert_one(self, connection, index: int, value):
+        """One value of the column at `index` of `select`, converted as `convert` does."""
+        for position, converters, column in self._converters_for(connection):
+            if position == index:
+                for converter in converters:
+                    value = converter(value, column, connection)
+        return value
+
+    def build(self, connection, values: Sequence) -> Model | None:
+        """The instance these values (in `select` order) describe; None for the all-NULL side of an outer join."""
+        if values[self.pk_index] is None:
+            return None
+        return self.model.from_db(connection.alias, self.attnames, self.convert(connection, values))
 
 
 def split_row(row: Sequence, layout: Sequence[ModelColumns], connection) -> list[Model | None]:

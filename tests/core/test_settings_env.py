@@ -92,3 +92,19 @@ def test_the_wsgi_entry_point_is_production_unless_told_otherwise():
     assert "SECRET_KEY is required" in result.stderr
     started = run_python("import config.wsgi; print('served')", SECRET_KEY="s" * 60, ALLOWED_HOSTS="example.com")
     assert started.returncode == 0, started.stderr
+
+
+def _variables_the_settings_read() -> set[str]:
+    import re
+
+    source = "\n".join((ROOT / "config" / name).read_text() for name in ("settings.py", "test_settings.py"))
+    return set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', source))
+
+
+def test_every_variable_the_settings_read_is_documented():
+    names = _variables_the_settings_read()
+    assert {"DATABASE_URL", "DB_PREPARE_THRESHOLD", "REDIS_URL"} <= names  # the pattern still finds them
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(name for name in names if f"\n{name}=" not in example) == []
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []

@@ -73,15 +73,21 @@ def mark_same_day(rows: list[dict], *, viewer: User, team: Team) -> list[dict]:
     """
     if not rows:
         return rows
-    zone = team_zone(team)
     margin = datetime.timedelta(days=1)
     lowest = min(row["start_at"] for row in rows) - margin
     highest = max(row["start_at"] for row in rows) + margin
     mine = Shift.objects.filter(
         team_id=team.pk, assignee_id=viewer.pk, start_at__gte=lowest, start_at__lt=highest
     ).values_list("pk", "start_at")
+    return mark_days(rows, zone=team_zone(team), viewer_shift_starts=mine)
+
+
+def mark_days(
+    rows: list[dict], *, zone: datetime.tzinfo, viewer_shift_starts: Iterable[tuple[int, datetime.datetime]]
+) -> list[dict]:
+    """`shift_on_same_day` from the (id, start_at) of the viewer's shifts around the rows (see mark_same_day)."""
     shifts_by_day: dict[datetime.date, set[int]] = {}
-    for pk, start_at in mine:
+    for pk, start_at in viewer_shift_starts:
         shifts_by_day.setdefault(start_at.astimezone(zone).date(), set()).add(pk)
     for row in rows:
         day = row["start_at"].astimezone(zone).date()

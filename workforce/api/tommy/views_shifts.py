@@ -1,12 +1,17 @@
 """Tommy /workforce/shifts, /workforce/manager/shifts, /workforce/shift_requests and
 /workforce/manager/shift_requests (spec tommy-1 "Resource: WorkforceShift", "Resource: WorkforceShiftRequest").
 
-Thin: validate, call workforce.services.shifts / shift_requests, shape the answer. Shift reads take the lean path:
-plain dicts from .values() with the caller's flags as EXISTS annotations, rendered by the family's orjson renderer.
+Thin: validate, call workforce.services.shifts / shift_requests, shape the answer. Shift reads take the lean path,
+plain dicts rendered by the family's orjson renderer: the polled lists from workforce.services.shift_page (one
+hand-written page query, behind the shared list cache), single shifts and `/shifts/active` from `.values()` with the
+caller's flags as EXISTS annotations (the same rows; tests/workforce/test_shift_page.py compares them).
 Only the operations of the permission matrix are routed (urls_shifts.py); the others answer 405.
 """
 
+from functools import partial
+
 from django.http import HttpResponse
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -27,7 +32,7 @@ from workforce.api.tommy.serializers_shifts import (
     shift_row,
 )
 from workforce.models import Shift, ShiftRequest
-from workforce.services import shift_cache
+from workforce.services import shift_cache, shift_page
 from workforce.services import shift_requests as request_services
 from workforce.services import shifts as shift_services
 
@@ -63,13 +68,32 @@ class ShiftReadMixin:
         page = self.paginate_queryset(self.rows(self.filter_queryset(queryset)))
         return self.get_paginated_response(self.documented(page))
 
-    def cached_rows_response(self, make_queryset, *, scope: str):
-        """`rows_response` through the shared list cache (workforce.services.shift_cache): only a 200 answer of a
-        caller whose credential covers the current team is stored; auth and permissions already ran. The queryset is
-        built (`make_queryset()`) only on a miss."""
+    def page_response(self, *, scope: str) -> Response:
+        """The polled list, read by workforce.services.shift_page (same rows as `rows_response` would give)."""
+        filterset = DocumentedQueryFilterBackend().valid_filterset(self.request, Shift.objects.none(), self)
+        conditions = []
+        if filterset is not None:
+            for name, value in filterset.form.cleaned_data.items():
+                if value not in EMPTY_VALUES:
+                    found = filterset.filters[name]
+                    conditions.append(shift_page.Condition(found.field_name, found.lookup_expr, value))
+        fetch = partial(
+            shift_page.shift_page,
+            team_id=self.team.pk,
+            zone=shift_services.team_zone(self.team),
+            viewer_id=self.request.user.pk,
+            employee=scope == "employee",
+            conditions=conditions,
+        )
+        rows = self.paginator.paginate_fetched(self.request, fetch)
+        return self.get_paginated_response([shift_row(row) for row in rows])
+
+    def cached_list_response(self, *, scope: str):
+        """`page_response` through the shared list cache (workforce.services.shift_cache): only a 200 answer of a
+        caller whose credential covers the current team is stored; auth and permissions already ran."""
         request = self.request
         if self.team.pk not in self.caller_team_ids():  # what get_queryset scopes to; never narrower in practice
-            return self.rows_response(make_queryset())
+            return self.rows_response(self.shift_queryset())
         found = shift_cache.lookup(
             scope=scope,
             team_id=self.team.pk,
@@ -80,7 +104,7 @@ class ShiftReadMixin:
         if found.hit:
             return HttpResponse(found.body, headers=found.headers)
         self._cache_miss = found
-        return self.rows_response(make_queryset())
+        return self.page_response(scope=scope)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -113,7 +137,7 @@ class EmployeeShiftViewSet(ShiftReadMixin, EmployeeViewSet):
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def list(self, request):
-        return self.cached_rows_response(self.shift_queryset, scope="employee")
+        return self.cached_list_response(scope="employee")
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def active(self, request):
@@ -129,7 +153,7 @@ class ManagerShiftViewSet(ShiftReadMixin, ManagerViewSet):
 
     @extend_schema(responses=ShiftSerializer(many=True))
     def list(self, request):
-        return self.cached_rows_response(self.shift_queryset, scope="manager")
+        return self.cached_list_response(scope="manager")
 
     @extend_schema(request=ShiftInputSerializer, responses={201: ShiftSerializer})
     def create(self, request):
