@@ -7,6 +7,11 @@ from rest_framework.response import Response
 
 from core.exceptions import InvalidQueryParameter
 
+# The largest page number / offset accepted: far beyond any real list, and small enough that an offset computed from
+# it fits the databases' 64-bit integers (a larger one was a database error, answered 500).
+MAX_PAGE = 2**31 - 1
+MAX_OFFSET = 2**31 - 1
+
 
 def bounded_int_param(params, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
     raw = params.get(name)
@@ -30,7 +35,7 @@ class PagePerPagination(BasePagination):
 
     def _read_params(self, request) -> None:
         self.request = request
-        self.page = bounded_int_param(request.query_params, "page", default=1, minimum=1, maximum=None)
+        self.page = bounded_int_param(request.query_params, "page", default=1, minimum=1, maximum=MAX_PAGE)
         self.per = bounded_int_param(
             request.query_params, "per", default=self.default_per, minimum=1, maximum=self.max_per
         )
@@ -78,7 +83,7 @@ class PageLimitOffsetPagination(BasePagination):
         self.limit = bounded_int_param(
             request.query_params, "page[limit]", default=default, minimum=minimum, maximum=maximum
         )
-        self.offset = bounded_int_param(request.query_params, "page[offset]", default=0, minimum=0, maximum=None)
+        self.offset = bounded_int_param(request.query_params, "page[offset]", default=0, minimum=0, maximum=MAX_OFFSET)
         self.total = queryset.count()
         return list(queryset[self.offset : self.offset + self.limit])
 

@@ -28,7 +28,7 @@ def test_page_per_slices_and_sets_total_and_links():
     assert "page=3" in response["Link"]
 
 
-@pytest.mark.parametrize("query", ["per=0", "per=1001", "page=0", "page=x"])
+@pytest.mark.parametrize("query", ["per=0", "per=1001", "page=0", "page=x", "page=99999999999999999999"])
 def test_page_per_rejects_out_of_range_values(query):
     with pytest.raises(InvalidQueryParameter):
         PagePerPagination().paginate_queryset(User.objects.all(), request_for(query))
@@ -42,7 +42,9 @@ def test_limit_offset_reports_documented_meta_keys():
     assert pager.get_paginated_response([]).data["meta"] == {"page[limit]": 2, "page[offset]": 1, "page[total]": 3}
 
 
-@pytest.mark.parametrize("query", ["page[limit]=0", "page[limit]=1001", "page[offset]=-1", "page[limit]=ten"])
+@pytest.mark.parametrize(
+    "query", ["page[limit]=0", "page[limit]=1001", "page[offset]=-1", "page[limit]=ten", "page[offset]=" + "9" * 20]
+)
 def test_limit_offset_rejects_out_of_range_values(query):
     with pytest.raises(InvalidQueryParameter) as caught:
         PageLimitOffsetPagination().paginate_queryset(User.objects.all(), request_for(query))

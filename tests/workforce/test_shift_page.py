@@ -132,3 +132,9 @@ def test_each_listed_shift_equals_its_own_read(roster, tommy_client, teammate):
         assert listed
         for row in listed:
             assert client.get(f"{list_url}/{row['id']}").json() == row
+
+
+def test_a_page_number_past_any_offset_is_a_422_not_a_database_error(tommy_client):
+    response = tommy_client.get(f"{BASE}/manager/shifts", {"page": "9" * 20})
+    assert response.status_code == 422
+    assert response.json()["details"]["page"]
