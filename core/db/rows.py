@@ -1,11 +1,12 @@
-"""Model instances from hand-written SQL joining several tables, for the one read every authenticated request makes
-(the credential lookup, accounts/services/credentials.py).
+"""Model instances and value rows from hand-written SQL, for the two reads hot enough to need it: the credential
+lookup every authenticated request makes (accounts/services/credentials.py) and a page of the polled shift lists
+(workforce/services/shift_page.py).
 
-Compiling a `select_related` query over four models costs the ORM about 1 ms on these machines (it is proportional
-to the ~80 columns), several times what PostgreSQL needs to run it, and it happened before every authenticated
-request. Here the SQL is written once per database vendor; its column lists come from the models' metadata, so a
-field added to a model is selected without touching the SQL; and each instance is built as the ORM builds it: the
-backend's converters, then the field's (`from_db_value`), then `Model.from_db`.
+Compiling their ORM querysets (a `select_related` over four models; a 16-column page with an EXISTS, its count and
+a window query) cost the ORM more on these machines than PostgreSQL needed to run them. Here the SQL is written
+once; its column lists come from the models' metadata, so a field added to a model is selected without touching
+the SQL; and each value is converted as the ORM converts it (the backend's converters, then the field's
+`from_db_value`), instances built by `Model.from_db`.
 
 Use it only where a profile shows the compile cost; everything else stays on the ORM.
 """
@@ -69,16 +70,9 @@ class ModelColumns:
             values[index] = value
         return values
 
-    def convert_one(self, connection, index: int, value):
-        """One value of the column at `index` of `select`, converted as `convert` does."""
-        for position, converters, column in self._converters_for(connection):
-            if position == index:
-                for converter in converters:
-                    value = converter(value, column, connection)
-        return value
-
     def build(self, connection, values: Sequence) -> Model | None:
-        """The instance these values (in `select` order) describe; None for the all-NULL side of an outer join."""
+        """The instance these values (in `select` order) describe; None for the all-NULL side of an outer join.
+        Needs every concrete field (the default `fields`)."""
         if values[self.pk_index] is None:
             return None
         return self.model.from_db(connection.alias, self.attnames, self.convert(connection, values))

@@ -22,6 +22,7 @@ from workforce.services.shifts import ROW_FIELDS, STATUS, mark_days
 
 _SHIFT = ModelColumns(Shift, "s", fields=ROW_FIELDS)
 _REQUEST = ModelColumns(ShiftRequest, "r", fields=("id",))
+_STARTS = ModelColumns(Shift, "s", fields=("id", "start_at"))
 # django-filter lookups the shift FilterSet uses, as SQL operators.
 _OPERATORS = {"exact": "=", "gte": ">=", "gt": ">", "lte": "<=", "lt": "<"}
 
@@ -101,12 +102,10 @@ def _viewer_starts(c, team_id: int, viewer_id: int, rows: list[dict]) -> list[tu
     lowest = start.get_db_prep_value(min(row["start_at"] for row in rows) - margin, c)
     highest = start.get_db_prep_value(max(row["start_at"] for row in rows) + margin, c)
     sql = (
-        f"SELECT {_SHIFT.column(c, 'id')}, {_SHIFT.column(c, 'start_at')} FROM {_SHIFT.table(c)}"
-        f" WHERE {_SHIFT.column(c, 'team')} = %s AND {_SHIFT.column(c, 'assignee')} = %s"
-        f" AND {_SHIFT.column(c, 'start_at')} >= %s AND {_SHIFT.column(c, 'start_at')} < %s"
+        f"SELECT {_STARTS.select(c)} FROM {_STARTS.table(c)}"
+        f" WHERE {_STARTS.column(c, 'team')} = %s AND {_STARTS.column(c, 'assignee')} = %s"
+        f" AND {_STARTS.column(c, 'start_at')} >= %s AND {_STARTS.column(c, 'start_at')} < %s"
     )
     with c.cursor() as cursor:
         cursor.execute(sql, [team_id, viewer_id, lowest, highest])
-        found = cursor.fetchall()
-    start_index = ROW_FIELDS.index("start_at")
-    return [(pk, _SHIFT.convert_one(c, start_index, value)) for pk, value in found]
+        return [tuple(_STARTS.convert(c, row)) for row in cursor.fetchall()]
