@@ -119,6 +119,9 @@ def setting_put(
     """Upsert a setting keyed by (owner, name, context). Team settings are written by owners and admins only."""
     if team is not None:
         _require_team_manager(by, "change team settings")
+    longest = Setting._meta.get_field("name").max_length
+    if not name or len(name) > longest:
+        raise ValidationFailed.for_field("name", f"must be 1 to {longest} characters")
     if len(json.dumps(data, separators=(",", ":")).encode()) > SETTING_MAX_BYTES:
         raise ValidationFailed.for_field("data", f"must be at most {SETTING_MAX_BYTES} bytes of JSON")
     setting = (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions as drf
 
@@ -92,6 +93,12 @@ def problem_from_exception(exc: Exception) -> Problem:
         return Problem(413, "PAYLOAD_TOO_LARGE", "The request body is too large.")
     if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields or files: a client error, not ours
         return Problem(400, "BAD_REQUEST", "The request was refused as malformed.")
+    if isinstance(exc, DataError):
+        # The database refused a value (too long for its column, out of an integer's range) that validation let
+        # through: still the client's input, so a validation error, never a 500 — logged, as the missing check
+        # belongs in a serializer or service. SQLite does not enforce lengths, so only PostgreSQL shows these.
+        logger.warning("The database refused a value: %s", exc)
+        return Problem(400, "VALIDATION_ERROR", "A value is too long or out of range for its field.")
     if isinstance(exc, Http404):
         return Problem(404, "NOT_FOUND", "Not found.")
     if isinstance(exc, DjangoPermissionDenied):

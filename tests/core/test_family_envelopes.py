@@ -100,3 +100,14 @@ def test_a_body_over_the_size_limit_is_413_in_the_envelope(tommy_client, setting
     response = tommy_client.put("/api/v1/workforce", {"name": "x" * 1000}, format="json")
     assert response.status_code == 413
     assert response.json()["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_a_value_the_database_refuses_is_a_validation_error_not_a_500(caplog):
+    from django.db import DataError
+
+    from core.api.errors import problem_from_exception
+
+    problem = problem_from_exception(DataError("value too long for type character varying(100)"))
+    assert (problem.status, problem.code, problem.is_validation) == (400, "VALIDATION_ERROR", True)
+    assert "character varying" not in problem.message  # the database's wording stays in the log
+    assert "value too long" in caplog.text

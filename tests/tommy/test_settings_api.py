@@ -55,6 +55,14 @@ def test_put_validation_is_422(owner_client, base, body):
 
 
 @pytest.mark.parametrize("base", BASES)
+def test_a_name_longer_than_the_column_is_422(owner_client, base):
+    """PostgreSQL refused it with a 500 (SQLite does not enforce lengths): the service checks it."""
+    body = assert_envelope(owner_client.put(f"{base}/{'n' * 101}", {"data": 1}, format="json"), 422, "VALIDATION_ERROR")
+    assert "name" in body["details"]
+    assert owner_client.put(f"{base}/{'n' * 100}", {"data": 1}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("base", BASES)
 def test_settings_need_credentials(client, base):
     assert_envelope(client.get(base), 401, "UNAUTHORIZED")
     assert_envelope(client.put(f"{base}/x", {"data": 1}, format="json"), 401, "UNAUTHORIZED")
