@@ -35,7 +35,7 @@ def demo_apply(*, team: Team, user: User | None, seed_type: str, options: dict |
     )
     from automations.tasks import demo_apply_task
 
-    transaction.on_commit(lambda: demo_apply_task.delay(sync.pk))
+    transaction.on_commit(lambda: demo_apply_task.delay(sync.pk), robust=True)  # syncs_sweep re-enqueues a lost one
     return sync
 
 

@@ -247,6 +247,13 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
+    # Every process that publishes (web, shell, worker, beat) needs the folders, not only the ones `make run` starts:
+    # without them each enqueue failed (a 500 from any request that sends an SMS).
+    try:
+        for _folder in ("queue", "processed", "control"):
+            (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"REDIS_URL is unset and the local broker folder cannot be made: {exc}") from exc
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -23,7 +23,9 @@ REDACTED_OTP_BODY = "[one-time code redacted after sending]"
 def _enqueue(text: Text) -> None:
     from messaging.tasks import text_send_task
 
-    transaction.on_commit(lambda: text_send_task.apply_async(args=[text.pk], queue=text.queue))
+    # robust: a broker that is down must not turn the committed write into a 500; texts_requeue_stuck re-enqueues
+    # a text still `accepted` a minute on.
+    transaction.on_commit(lambda: text_send_task.apply_async(args=[text.pk], queue=text.queue), robust=True)
 
 
 def sender_for(*, account: TextAccount | None, number: TextNumber | None) -> str:

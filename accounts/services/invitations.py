@@ -48,7 +48,7 @@ def invitation_deliver(*, invitation: Invitation) -> Invitation:
     if phone:
         sms.send_text(to=phone, body=body, purpose="invitation", team_id=invitation.team_id)
     else:
-        transaction.on_commit(partial(send_mail, "You are invited to Crewdesk", body, None, [email]))
+        transaction.on_commit(partial(send_mail, "You are invited to Crewdesk", body, None, [email]), robust=True)
     Invitation.objects.filter(pk=invitation.pk).update(times_sent=F("times_sent") + 1, sent_at=timezone.now())
     invitation.refresh_from_db()
     return invitation

@@ -79,7 +79,7 @@ def _send_email_code(*, user: User, ip: str | None) -> None:
     )
     body = RESET_EMAIL_BODY.format(code=code, minutes=max(1, settings.OTP_TTL_SECONDS // 60))
     email = user.email
-    transaction.on_commit(lambda: send_mail(RESET_EMAIL_SUBJECT, body, None, [email]))
+    transaction.on_commit(lambda: send_mail(RESET_EMAIL_SUBJECT, body, None, [email]), robust=True)
 
 
 @transaction.atomic

@@ -381,7 +381,7 @@ def _forget_files_on_commit(names: list[str]) -> None:
     """Old files go only once the change is committed (a rolled-back change keeps its picture)."""
     names = [n for n in names if n]
     if names:
-        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names], robust=True)
 
 
 def _add_uploads_size(team: Team, delta: int) -> None:

@@ -146,7 +146,7 @@ def verification_email_send(*, user_id: int, ip: str | None = None) -> None:
         minutes=max(1, settings.OTP_TTL_SECONDS // 60),
         link=verification_link(email=email, code=code),
     )
-    transaction.on_commit(lambda: send_mail(VERIFY_EMAIL_SUBJECT, body, None, [email]))
+    transaction.on_commit(lambda: send_mail(VERIFY_EMAIL_SUBJECT, body, None, [email]), robust=True)
 
 
 def _email_code_matches(*, user: User, code: str) -> bool:

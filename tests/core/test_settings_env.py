@@ -108,3 +108,14 @@ def test_every_variable_the_settings_read_is_documented():
     readme = (ROOT / "README.md").read_text()
     assert sorted(name for name in names if f"\n{name}=" not in example) == []
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+def test_without_redis_any_process_finds_the_local_broker_folders(tmp_path):
+    """Not only `make run`: a bare runserver or gunicorn without REDIS_URL must be able to enqueue."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG"}}
+    clean.update(DEBUG="1", CREWDESK_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
+    script = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "filesystem://"
+    assert sorted(p.name for p in (tmp_path / "broker").iterdir()) == ["control", "processed", "queue"]

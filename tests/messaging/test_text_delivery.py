@@ -36,6 +36,26 @@ def test_text_queue_stores_accepted_and_sends_on_commit(team, django_capture_on_
     assert [(m.to, m.from_number, m.reference) for m in sms.outbox] == [("+12025550142", "+12025550100", str(text.uid))]
 
 
+def test_a_broker_outage_after_commit_keeps_the_text_for_the_sweeper(
+    team, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The write committed, so the caller is not told it failed; the text waits `accepted` and the sweeper sends it."""
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    account = TextAccountFactory(team=team, phone_number="+12025550100")
+    with monkeypatch.context() as patch, caplog.at_level("ERROR"):
+        patch.setattr(text_send_task, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            text = services.text_queue(to="+12025550142", body="hello", account=account)
+    assert "broker unreachable" in caplog.text
+    assert Text.objects.get(pk=text.pk).status == Text.Status.ACCEPTED
+    Text.objects.filter(pk=text.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert services.texts_requeue_stuck() == 1
+    assert Text.objects.get(pk=text.pk).status == Text.Status.SENT
+
+
 def test_text_queue_refuses_a_number_of_another_account(team):
     account = TextAccountFactory(team=team)
     number = TextNumberFactory(account=TextAccountFactory(team=team))

@@ -346,7 +346,7 @@ def notify_published(*, shift: Shift, user_ids: Iterable[int]) -> None:
         ).values_list("pk", flat=True)
     )
     for notice_id in notice_ids:
-        transaction.on_commit(lambda notice_id=notice_id: published_notice_send(notice_id=notice_id))
+        transaction.on_commit(lambda notice_id=notice_id: published_notice_send(notice_id=notice_id), robust=True)
 
 
 def published_notice_body(shift: Shift) -> str:
