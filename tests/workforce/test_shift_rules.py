@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
 from messaging import sms
@@ -11,6 +12,7 @@ from tests.workforce.shifts_support import at, make_shift
 from workforce.models import Availability, Shift, ShiftNotice, ShiftRequest
 from workforce.services import shift_requests as request_services
 from workforce.services import shifts as shift_services
+from workforce.services.notices import notices_dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,24 @@ def test_a_published_notice_to_someone_without_a_phone_is_canceled(
         make_shift(team, owner, assignee=teammate, status="published")
     assert ShiftNotice.objects.get().status == "canceled"
     assert sms.outbox == []
+
+
+def test_a_notice_that_fails_to_send_stays_scheduled_for_the_dispatcher(
+    team, owner, teammate, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def provider_refuses(**kwargs):
+        raise ValidationFailed.for_field("to", "refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(shift_services.sms, "send_text", provider_refuses)
+        with django_capture_on_commit_callbacks(execute=True):
+            make_shift(team, owner, assignee=teammate, status="published")  # publishing commits; sending fails
+    assert "refused" in caplog.text
+    assert ShiftNotice.objects.get().status == "scheduled"  # not stuck in "sending"
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_dispatch(now=timezone.now() + datetime.timedelta(seconds=5))
+    assert ShiftNotice.objects.get().status == "sent"
+    assert [m.to for m in sms.outbox] == [teammate.phone]
 
 
 def test_a_rolled_back_publish_sends_nothing(team, owner, teammate, django_capture_on_commit_callbacks):

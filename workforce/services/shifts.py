@@ -355,9 +355,13 @@ def published_notice_body(shift: Shift) -> str:
     return f"{title} on {local:%a %d %b %H:%M} has been published to you in {shift.team.name}."
 
 
+@transaction.atomic
 def published_notice_send(*, notice_id: int) -> bool:
     """Claim one published notice (scheduled → sending, a conditional UPDATE) and send it; False when it was already
-    claimed (sent or being sent), so the SMS never goes twice."""
+    claimed (sent or being sent), so the SMS never goes twice.
+
+    Claim, Text and status commit together: if sending fails the row is still `scheduled`, and the beat dispatcher
+    (workforce.services.notices) sends it or cancels it — never a row stuck in `sending`."""
     claimed = ShiftNotice.objects.filter(pk=notice_id, status=ShiftNotice.Status.SCHEDULED).update(
         status=ShiftNotice.Status.SENDING
     )
@@ -367,14 +371,13 @@ def published_notice_send(*, notice_id: int) -> bool:
     if not notice.user.phone:
         ShiftNotice.objects.filter(pk=notice_id).update(status=ShiftNotice.Status.CANCELED)
         return True
-    with transaction.atomic():
-        text = sms.send_text(
-            to=notice.user.phone,
-            body=published_notice_body(notice.shift),
-            purpose="notification",
-            team_id=notice.team_id,
-        )
-        ShiftNotice.objects.filter(pk=notice_id).update(
-            status=ShiftNotice.Status.SENT, sent_at=timezone.now(), text_id=getattr(text, "pk", None)
-        )
+    text = sms.send_text(
+        to=notice.user.phone,
+        body=published_notice_body(notice.shift),
+        purpose="notification",
+        team_id=notice.team_id,
+    )
+    ShiftNotice.objects.filter(pk=notice_id).update(
+        status=ShiftNotice.Status.SENT, sent_at=timezone.now(), text_id=getattr(text, "pk", None)
+    )
     return True
