@@ -1,5 +1,6 @@
 """Query-string filtering shared by the families: documented parameter names mapped onto django-filter FilterSets."""
 
+from django_filters.constants import EMPTY_VALUES
 from rest_framework.filters import BaseFilterBackend
 
 from core.exceptions import InvalidQueryParameter
@@ -37,6 +38,18 @@ class DocumentedQueryFilterBackend(BaseFilterBackend):
             field, messages = next(iter(filterset.errors.items()))
             raise InvalidQueryParameter(names.get(field, field), messages[0])
         return filterset
+
+    def lookups(self, request, queryset, view) -> list[tuple[str, str, object]]:
+        """(field name, django-filter lookup, cleaned value) of each filter given, for lists that write their own
+        SQL (workforce.services.shift_page); validation and errors are the FilterSet's, as in `filter_queryset`."""
+        filterset = self.valid_filterset(request, queryset, view)
+        if filterset is None:
+            return []
+        return [
+            (filterset.filters[name].field_name, filterset.filters[name].lookup_expr, value)
+            for name, value in filterset.form.cleaned_data.items()
+            if value not in EMPTY_VALUES
+        ]
 
     def get_schema_operation_parameters(self, view):
         filterset_class = getattr(view, "filterset_class", None)

@@ -11,7 +11,6 @@ Only the operations of the permission matrix are routed (urls_shifts.py); the ot
 from functools import partial
 
 from django.http import HttpResponse
-from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -70,13 +69,8 @@ class ShiftReadMixin:
 
     def page_response(self, *, scope: str) -> Response:
         """The polled list, read by workforce.services.shift_page (same rows as `rows_response` would give)."""
-        filterset = DocumentedQueryFilterBackend().valid_filterset(self.request, Shift.objects.none(), self)
-        conditions = []
-        if filterset is not None:
-            for name, value in filterset.form.cleaned_data.items():
-                if value not in EMPTY_VALUES:
-                    found = filterset.filters[name]
-                    conditions.append(shift_page.Condition(found.field_name, found.lookup_expr, value))
+        lookups = DocumentedQueryFilterBackend().lookups(self.request, Shift.objects.none(), self)
+        conditions = [shift_page.Condition(*lookup) for lookup in lookups]
         fetch = partial(
             shift_page.shift_page,
             team_id=self.team.pk,
