@@ -1,8 +1,12 @@
 """`shift_on_same_day` compares local days in the team's timezone, with one query for the whole page."""
 
+import datetime
+
 import pytest
 
 from tests.workforce.shifts_support import make_shift
+
+HOUR = datetime.timedelta(hours=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +51,22 @@ def test_flag_costs_one_query_whatever_the_page_size(tommy_client, team, owner, 
     with django_assert_max_num_queries(5) as large:
         tommy_client.get("/api/v1/workforce/manager/shifts?per=100")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_25_hour_local_day_is_one_day(tommy_client, team, owner):
+    """New York's 1 November 2026 lasts 25 hours (DST ends): 00:00 and 23:30 that day are 24.5 h apart."""
+
+    from workforce.services import shifts as shift_services
+
+    team.timezone = "America/New_York"
+    team.save(update_fields=["timezone"])
+    midnight = datetime.datetime(2026, 11, 1, 4, 0, tzinfo=datetime.UTC)  # 00:00 EDT
+    late = datetime.datetime(2026, 11, 2, 4, 30, tzinfo=datetime.UTC)  # 23:30 EST, the same local day
+    early = shift_services.shift_create(team=team, by=owner, start_at=midnight, end_at=midnight + HOUR)
+    shift_services.shift_create(team=team, by=owner, start_at=late, end_at=late + HOUR, assignee=owner, force=True)
+
+    listed = tommy_client.get("/api/v1/workforce/manager/shifts", {"per": 1}).json()  # the early shift alone
+    assert [row["id"] for row in listed] == [early.pk]
+    assert listed[0]["shift_on_same_day"] is True
+    single = tommy_client.get(f"/api/v1/workforce/manager/shifts/{early.pk}").json()
+    assert single["shift_on_same_day"] is True

@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from core.db.rows import ModelColumns
 from workforce.models import Shift, ShiftRequest
-from workforce.services.shifts import ROW_FIELDS, STATUS, mark_days
+from workforce.services.shifts import ROW_FIELDS, SAME_DAY_MARGIN, STATUS, mark_days
 
 _SHIFT = ModelColumns(Shift, "s", fields=ROW_FIELDS)
 _REQUEST = ModelColumns(ShiftRequest, "r", fields=("id",))
@@ -94,13 +94,12 @@ def shift_page(
 
 
 def _viewer_starts(c, team_id: int, viewer_id: int, rows: list[dict]) -> list[tuple[int, datetime.datetime]]:
-    """(id, start_at) of the viewer's assigned shifts in the page's window, a day either side (for same-day)."""
+    """(id, start_at) of the viewer's assigned shifts around the page (SAME_DAY_MARGIN), for `shift_on_same_day`."""
     if not rows:
         return []
-    margin = datetime.timedelta(days=1)
     start = Shift._meta.get_field("start_at")
-    lowest = start.get_db_prep_value(min(row["start_at"] for row in rows) - margin, c)
-    highest = start.get_db_prep_value(max(row["start_at"] for row in rows) + margin, c)
+    lowest = start.get_db_prep_value(min(row["start_at"] for row in rows) - SAME_DAY_MARGIN, c)
+    highest = start.get_db_prep_value(max(row["start_at"] for row in rows) + SAME_DAY_MARGIN, c)
     sql = (
         f"SELECT {_STARTS.select(c)} FROM {_STARTS.table(c)}"
         f" WHERE {_STARTS.column(c, 'team')} = %s AND {_STARTS.column(c, 'assignee')} = %s"

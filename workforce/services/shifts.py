@@ -41,6 +41,9 @@ ROW_FIELDS = (
     "details",
     "data",
 )
+# How far around a page the viewer's shifts are read for `shift_on_same_day`. A local day can last 25 hours (DST
+# ends) or more, so two starts on one local day can be more than a day apart: one day of margin missed them.
+SAME_DAY_MARGIN = datetime.timedelta(days=2)
 EDITABLE = ("title", "start_at", "end_at", "location_id", "location_name", "role", "department", "details", "data")
 
 
@@ -73,9 +76,8 @@ def mark_same_day(rows: list[dict], *, viewer: User, team: Team) -> list[dict]:
     """
     if not rows:
         return rows
-    margin = datetime.timedelta(days=1)
-    lowest = min(row["start_at"] for row in rows) - margin
-    highest = max(row["start_at"] for row in rows) + margin
+    lowest = min(row["start_at"] for row in rows) - SAME_DAY_MARGIN
+    highest = max(row["start_at"] for row in rows) + SAME_DAY_MARGIN
     mine = Shift.objects.filter(
         team_id=team.pk, assignee_id=viewer.pk, start_at__gte=lowest, start_at__lt=highest
     ).values_list("pk", "start_at")
