@@ -25,6 +25,11 @@ def availability_on(team, user, date: datetime.date | datetime.datetime) -> Avai
     return Availability.objects.filter(team=team, user=user, date=_as_date(date)).first()
 
 
+def availabilities_on(team, user, dates: list[datetime.date]) -> dict[datetime.date, Availability]:
+    """The employee's availability records on `dates`, by date. One query, however many dates."""
+    return {record.date: record for record in Availability.objects.filter(team=team, user=user, date__in=dates)}
+
+
 def is_unavailable(availability: Availability | None) -> bool:
     """True when a record exists and am, pm and nd are all 0 (see the module docstring)."""
     return availability is not None and availability.am == 0 and availability.pm == 0 and availability.nd == 0

@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
@@ -150,6 +151,25 @@ def test_an_overnight_shift_checks_both_days(team, owner, teammate):
     make_shift(team, owner, days=1, hours=16, length=8, assignee=teammate)  # ends at midnight: day 2 untouched
     Availability.objects.filter(team=team, user=teammate).update(am=1)
     make_shift(team, owner, days=1, hours=22, length=6, assignee=teammate)
+
+
+def test_the_availability_check_is_one_query_however_long_the_shift(team, owner, teammate):
+    Availability.objects.create(team=team, user=teammate, date=at(4).date())  # the middle of a 6-day shift
+    for days in (1, 6):
+        with CaptureQueriesContext(connection) as captured:
+            found = shift_services.unavailable_days(
+                team=team, user=teammate, start_at=at(1), end_at=at(1) + datetime.timedelta(days=days)
+            )
+        assert len(captured.captured_queries) == 1
+    assert found == [at(4).date().isoformat()]
+
+
+@pytest.mark.parametrize("length", [datetime.timedelta(days=7, seconds=1), datetime.timedelta(days=9500)])
+def test_a_shift_longer_than_seven_days_is_refused(team, owner, length):
+    with pytest.raises(ValidationFailed) as refused:
+        shift_services.shift_create(team=team, by=owner, start_at=at(1), end_at=at(1) + length)
+    assert "end_at" in refused.value.details
+    shift_services.shift_create(team=team, by=owner, start_at=at(1), end_at=at(1) + datetime.timedelta(days=7))
 
 
 def test_moving_an_assigned_shift_onto_an_unavailable_day_needs_force(team, owner, teammate):

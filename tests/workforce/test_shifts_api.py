@@ -155,6 +155,15 @@ def test_manager_create_assignee_outside_the_team_is_422(tommy_client, outsider)
     )
 
 
+def test_moving_a_shift_start_years_back_is_a_422_not_a_long_request(tommy_client, team, owner, teammate):
+    """Found by fuzzing: start_at 2000 turned an assigned shift into a 26-year one and the availability check
+    queried each of its 9,800 days (the request timed out)."""
+    shift = make_shift(team, owner, assignee=teammate)
+    response = tommy_client.put(f"{BASE}/manager/shifts/{shift.pk}", {"start_at": "2000-01-01T00:00:00Z"})
+    body = assert_tommy_error(response, 422)
+    assert "end_at" in body["details"]
+
+
 def test_assigning_over_an_unavailable_day_needs_force(tommy_client, team, teammate):
     Availability.objects.create(team=team, user=teammate, date=at(1).date(), am=0, pm=0, nd=0)
     body = {"start_at": iso(at(1)), "end_at": iso(at(1, 17)), "assignee_id": teammate.pk}

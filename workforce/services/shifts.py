@@ -41,6 +41,9 @@ ROW_FIELDS = (
     "details",
     "data",
 )
+# The longest shift: generous for multi-day on-call duty; a typo in a year (2000 for 2026) is refused instead of
+# becoming a 26-year shift whose availability check, reminders and timesheet would all be nonsense.
+MAX_SHIFT_LENGTH = datetime.timedelta(days=7)
 # How far around a page the viewer's shifts are read for `shift_on_same_day`. A local day can last 25 hours (DST
 # ends) or more, so two starts on one local day can be more than a day apart: one day of margin missed them.
 SAME_DAY_MARGIN = datetime.timedelta(days=2)
@@ -119,12 +122,10 @@ def _local_dates(start_at: datetime.datetime, end_at: datetime.datetime, zone) -
 
 def unavailable_days(*, team: Team, user: User, start_at, end_at) -> list[str]:
     """Dates (ISO) of the shift on which `user` said they are unavailable — the people area's rule
-    (workforce.selectors.is_unavailable: a record whose am, pm and nd are all 0)."""
-    return [
-        day.isoformat()
-        for day in _local_dates(start_at, end_at, team_zone(team))
-        if selectors.is_unavailable(selectors.availability_on(team, user, day))
-    ]
+    (workforce.selectors.is_unavailable: a record whose am, pm and nd are all 0). One query."""
+    days = _local_dates(start_at, end_at, team_zone(team))
+    records = selectors.availabilities_on(team, user, days)
+    return [day.isoformat() for day in days if selectors.is_unavailable(records.get(day))]
 
 
 def _check_assignee(*, team: Team, assignee: User, start_at, end_at, force: bool) -> None:
@@ -150,6 +151,8 @@ def _check_times(start_at, end_at) -> None:
         raise ValidationFailed.for_field("end_at", "This field is required.")
     if end_at <= start_at:
         raise ValidationFailed.for_field("end_at", "end_at must be after start_at.")
+    if end_at - start_at > MAX_SHIFT_LENGTH:
+        raise ValidationFailed.for_field("end_at", f"A shift lasts at most {MAX_SHIFT_LENGTH.days} days.")
 
 
 def _resolve_status(*, current: str | None, requested: str | None, assignee: User | None) -> str:
