@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The documents show the bodies the family renderers send (tada's envelope, courier's JSON:API documents).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.openapi.family_envelopes",
+    ],
     # Several resources have a `status` with its own choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "MembershipStatusEnum": "accounts.models.Membership.Status",

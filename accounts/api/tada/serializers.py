@@ -338,7 +338,8 @@ class TeamSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     icons = serializers.DictField(read_only=True)
     me = TeamContactSerializer(read_only=True)
-    contacts = TeamContactSerializer(many=True, read_only=True, required=False, help_text="create answer only")
+    # Not read_only: drf-spectacular marks every read-only field required, and these two are sent only sometimes.
+    contacts = TeamContactSerializer(many=True, required=False, help_text="create answer only")
     changeable_statuses = serializers.ListField(child=serializers.CharField(), read_only=True)
     can_add_to_team = serializers.BooleanField(read_only=True)
     can_manage_integrations = serializers.BooleanField(read_only=True)
@@ -351,7 +352,7 @@ class TeamSerializer(serializers.Serializer):
     unread = UnreadSerializer(read_only=True)
     uploads_size = serializers.IntegerField(read_only=True)
     uploads_size_limit = serializers.IntegerField(read_only=True)
-    is_archive = serializers.BooleanField(read_only=True, required=False, help_text="DELETE answer only")
+    is_archive = serializers.BooleanField(required=False, help_text="DELETE answer only")
 
     def to_representation(self, team: Team) -> dict:
         request = self.context.get("request")

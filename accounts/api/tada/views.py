@@ -49,7 +49,11 @@ def _validated(serializer_class, request, **kwargs) -> dict:
 
 COUNTRY_SCHEMA = inline_serializer(
     "TadaCountry",
-    {"code": serializers.CharField(), "name": serializers.CharField(), "default": serializers.BooleanField()},
+    {
+        "code": serializers.CharField(),
+        "name": serializers.CharField(),
+        "default": serializers.BooleanField(required=False, help_text="only on the default country"),
+    },
     many=True,
 )
 LOGIN_RESULT_SCHEMA = inline_serializer("TadaLoginResult", {"me": s.MeSerializer(), "token": serializers.CharField()})

@@ -15,6 +15,8 @@ def _not_found(field: str, what: str) -> NotFoundError:
 
 
 class TextAccountSerializer(jsonapi.ModelSerializer):
+    """A team's SMS account (courier `text-accounts`): sends from its own number or the default sender."""
+
     id = serializers.UUIDField(source="uid", read_only=True)
     organization_id = serializers.UUIDField(source="team.uid", read_only=True)
 
@@ -51,6 +53,8 @@ class TextAccountUpdateSerializer(serializers.Serializer):
 
 
 class TextSerializer(jsonapi.ModelSerializer):
+    """One outbound SMS (courier `texts`): its target, message, delivery status and provider id."""
+
     id = serializers.UUIDField(source="uid", read_only=True)
     created_by = serializers.UUIDField(source="created_by.uid", read_only=True, allow_null=True)
     last_modified_at = serializers.DateTimeField(source="updated_at", read_only=True)
