@@ -77,3 +77,9 @@ def test_courier_documents_jsonapi_documents_with_dasherized_attributes(client, 
     # and a real answer has that shape
     body = bearer_client.get("/courier/v1/text-accounts").json()
     assert isinstance(body["data"], list)
+
+
+def test_a_contact_id_is_nullable_as_an_invitation_sends_it(client):
+    """An invitation's `contact` describes whom it went to before any contact row exists (id null)."""
+    contact = _schema(client, "tommy")["components"]["schemas"]["Contact"]
+    assert contact["properties"]["id"]["nullable"] is True

@@ -26,7 +26,7 @@ class ContactSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.CharField())
     locations = serializers.ListField(child=serializers.CharField())
     tags = serializers.ListField(child=serializers.CharField())
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True, help_text="null in an invitation's `contact` with no contact row")
     type = serializers.SerializerMethodField()
     first_name = serializers.CharField(source="friend.first_name")
     last_name = serializers.CharField(source="friend.last_name")
