@@ -19,7 +19,7 @@ def membership_of(*, team: Team, user: User) -> Membership:
 def _other_owners(membership: Membership) -> bool:
     return (
         Membership.objects.select_for_update(of=("self",))
-        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True)
+        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True, invitation_pending=False)
         .exclude(pk=membership.pk)
         .exists()
     )
