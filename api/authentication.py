@@ -40,7 +40,8 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         if secret is None:
             return None
         credential = credential_find(secret.strip())
-        if credential is None or credential.is_revoked:
+        if credential is None or not credential.acts:
+            # Also an API key whose maker no longer manages its team: the same answer in every family.
             raise exceptions.AuthenticationFailed("Invalid or revoked credentials.")
         user = credential.user
         if not user.is_active or user.status == User.Status.SUSPENDED:
@@ -106,3 +107,11 @@ class SessionCookieAuthentication(authentication.SessionAuthentication):
         if result is None:
             return None
         return result[0], UserCredential(result[0])
+
+
+class CredentialMixin:
+    """For every family's context: the API key behind the request, if that is what authenticated it."""
+
+    def api_key(self) -> ApiKey | None:
+        auth = getattr(self.request, "auth", None)
+        return auth if isinstance(auth, ApiKey) else None
