@@ -12,6 +12,7 @@ from rest_framework import authentication, exceptions
 from accounts.models import ApiKey, Membership, User
 from accounts.services.credentials import credential_find, credential_touch
 from accounts.services.login_guard import login_guard
+from core.api.requests import client_ip
 
 
 @dataclass
@@ -23,10 +24,6 @@ class UserCredential:
     @cached_property
     def team_ids(self) -> frozenset[int]:
         return frozenset(Membership.objects.active().filter(user=self.user).values_list("team_id", flat=True))
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class _SecretAuthentication(authentication.BaseAuthentication):
@@ -49,7 +46,7 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         if (
             isinstance(credential, ApiKey)
             and credential.allowed_ips
-            and _client_ip(request) not in credential.allowed_ips
+            and (client_ip(request) or "") not in credential.allowed_ips
         ):
             raise exceptions.PermissionDenied("This API key may not be used from this address.")
         credential_touch(credential)
@@ -94,7 +91,7 @@ class BasicLoginAuthentication(authentication.BasicAuthentication):
     """HTTP Basic with an email or phone number as the user name (tommy)."""
 
     def authenticate_credentials(self, userid, password, request=None):
-        login_guard(login=userid, ip=request.META.get("REMOTE_ADDR") if request is not None else None)
+        login_guard(login=userid, ip=client_ip(request) if request is not None else None)
         user, _ = super().authenticate_credentials(userid, password, request)
         return user, UserCredential(user)
 

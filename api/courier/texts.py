@@ -20,15 +20,14 @@ from api.courier.serializers.texts import (
 )
 from core.api.base import PublicEndpointMixin
 from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeniedError
+from core.ids import UUID_PATTERN
 from messaging import selectors, services, sms
 from messaging.models import Text, TextAccount
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class _CourierResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CourierViewSet):
     lookup_field = "uid"
-    lookup_value_regex = UUID_REGEX
+    lookup_value_regex = UUID_PATTERN
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "team_ids": self.caller_team_ids()}

@@ -22,6 +22,7 @@ from api.tada.base import ImageEndpointMixin, TadaAPIView
 from api.tada.countries import countries
 from api.tada.serializers import accounts as s
 from core.api.base import PublicEndpointMixin
+from core.api.requests import client_ip
 from core.phones import normalize_phone
 from core.qr import qr_png_response
 
@@ -30,10 +31,6 @@ SESSION_BACKEND = "accounts.backends.LoginBackend"
 
 class PublicTadaAPIView(PublicEndpointMixin, TadaAPIView):
     """Service and login calls: no credentials read (a stale token or cookie must not block logging in)."""
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _me(request, user, team_ids=None) -> dict:
@@ -111,7 +108,7 @@ class SmsLoginView(PublicTadaAPIView):
     def post(self, request):
         data = _validated(s.PhoneInputSerializer, request)
         phone = normalize_phone(data["phone"])
-        issued = code_send(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, ip=_client_ip(request))
+        issued = code_send(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, ip=client_ip(request))
         result = {"code_length": issued.length, "code_valid_until": issued.valid_until, "phone": phone}
         return Response(s.SmsLoginResultSerializer(result).data)
 

@@ -40,6 +40,7 @@ from api.tommy.serializers.accounts import (
 )
 from core import links
 from core.api.base import PublicEndpointMixin
+from core.api.requests import client_ip
 from core.exceptions import PermissionDeniedError, ValidationFailed
 from core.phones import normalize_phone
 from core.qr import qr_png_response
@@ -55,10 +56,6 @@ def phone_or_none(term: str) -> str | None:
         return normalize_phone(term, field="term")
     except ValidationFailed:
         return None
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
