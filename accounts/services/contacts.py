@@ -160,13 +160,21 @@ def _request(*, account: Account, friend: User, status: str, via: str) -> Contac
     return mine
 
 
-def _invite(*, account: Account, friend: User) -> None:
+def _invite(*, account: Account, friend: User, contact: Contact) -> None:
     """The invitation of a contact: to connect with the acting user (`team=None`: accepting never grants a team
-    membership; team invitations are /team/members/invite)."""
+    membership; team invitations are /team/members/invite). It records only what the caller wrote on the row;
+    delivery falls back to the friend's own phone or email, which the caller never sees."""
     # Imported here: accounts.services.invitations imports contact_connect from this module.
     from accounts.services.invitations import invitation_send
 
-    invitation_send(inviter=account.user, invitee=friend, phone=friend.phone or "", email=friend.email or "")
+    invitation_send(
+        inviter=account.user,
+        invitee=friend,
+        phone=contact.sent_phone,
+        email=contact.sent_email,
+        first_name=contact.sent_first_name,
+        last_name=contact.sent_last_name,
+    )
 
 
 @transaction.atomic
@@ -182,7 +190,7 @@ def contact_invite(*, account: Account, friend_id: int, team_ids: Iterable[int])
     friend = _reachable_friend(account=account, friend_id=friend_id, team_ids=team_ids)
     contact = _request(account=account, friend=friend, status=Status.INVITED, via="invite")
     if contact.status == Status.INVITED:
-        _invite(account=account, friend=friend)
+        _invite(account=account, friend=friend, contact=contact)
     return contact
 
 
@@ -252,7 +260,7 @@ def contact_create(
                 setattr(row, name, value)
             row.save()
     if contact.status == Status.INVITED:
-        _invite(account=account, friend=friend)
+        _invite(account=account, friend=friend, contact=contact)
     return contact
 
 

@@ -18,7 +18,7 @@ SEND_WINDOW_SECONDS = 3600
 
 
 def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+    return int(getattr(settings, name, default))  # settings.py reads them from the environment
 
 
 def _spend(*, key: str, count: int, limit: int, window: int, message: str) -> None:
