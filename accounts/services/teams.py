@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import Device, Invitation, Membership, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
+from accounts.services.console_access import console_access_sync
 from accounts.services.events import publish_event
 from accounts.services.memberships import membership_add
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
@@ -245,6 +246,7 @@ def team_create_with_contacts(*, creator: User, name: str, contacts: list[dict] 
         Membership(team=team, user=users[c.phone], status=c.status, role=c.role, invited_by=creator) for c in inputs
     ]
     Membership.objects.bulk_create(rows)
+    console_access_sync(user_ids=[row.user_id for row in rows])
     members = team_contacts(team=team)
     member_ids = [m.user_id for m in members]
     publish_event(
@@ -292,6 +294,7 @@ def team_archive(*, team: Team, by: Membership) -> Team:
     publish_event(name="server.team.deleted", team=team, actor=by.user, payload={"uid": str(team.uid)})
     team.is_archived = True
     team.save(update_fields=["is_archived", "updated_at"])
+    console_access_sync(user_ids=Membership.objects.filter(team=team).values_list("user_id", flat=True))
     return team
 
 

@@ -142,17 +142,11 @@ class ShiftAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
         for shift in queryset:
             shift_services.shift_delete(shift=shift, by=request.user)
 
-    @admin.action(description="Publish the selected shifts (notifies each assignee once)")
+    @admin.action(description="Publish the selected shifts (one text per employee)")
     def publish_shifts(self, request, queryset):
-        done = 0
-        for shift in queryset:
-            try:
-                shift_services.shift_publish(shift=shift, by=request.user)
-                done += 1
-            except ApplicationError as exc:
-                report_refusal(self, request, shift, exc)
-        if done:
-            self.message_user(request, f"Published {done} shift(s).", messages.SUCCESS)
+        published = shift_services.shifts_publish(shifts=list(queryset), by=request.user)
+        if published:
+            self.message_user(request, f"Published {len(published)} shift(s).", messages.SUCCESS)
 
     @admin.action(description="Assign the selected shifts to the user id given beside the action")
     def assign_shifts(self, request, queryset):
