@@ -52,6 +52,16 @@ def _needs_telling(shift: Shift, told: ShiftNotice | None) -> bool:
     return (told.announced_start_at, told.announced_end_at) != (shift.start_at, shift.end_at)
 
 
+def unannounced(shifts: Iterable[Shift]) -> set[int]:
+    """Ids of the published, assigned `shifts` whose employee has not been told their current times (the board
+    shows them as "changed, not announced"; publishing the week tells them)."""
+    shifts = [s for s in shifts if s.status == Shift.Status.PUBLISHED and s.assignee_id]
+    if not shifts:
+        return set()
+    told = _told(shifts)
+    return {s.pk for s in shifts if _needs_telling(s, told.get((s.pk, s.assignee_id)))}
+
+
 def announce(*, shifts: Iterable[Shift]) -> uuid.UUID | None:
     """Schedule one SMS per employee for the published, assigned `shifts` they have not been told about as they
     are now; returns the batch id (None when nobody needs telling). Call inside the publishing transaction."""

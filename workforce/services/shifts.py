@@ -9,6 +9,7 @@ changed shifts (workforce.services.publishing).
 import datetime
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Membership, Team, User
 from core.exceptions import ValidationFailed
 from workforce import selectors
-from workforce.models import Event, Shift, ShiftRequest
+from workforce.models import Event, Shift, ShiftNotice, ShiftRequest
 from workforce.services import publishing
 from workforce.services.shift_cache import shifts_changed
 
@@ -347,18 +348,25 @@ def _publish(shift: Shift) -> None:
     publishing.announce(shifts=[shift])
 
 
+@dataclass(frozen=True)
+class Published:
+    shifts: list[Shift]
+    notified: int  # employees who get a text
+
+
 @transaction.atomic
-def shifts_publish(*, shifts: Iterable[Shift], by: User | None) -> list[Shift]:
+def shifts_publish(*, shifts: Iterable[Shift], by: User | None) -> Published:
     """Publish several shifts as ONE publish (a week on the board, a selection in the admin): each affected
     employee gets one SMS listing their new and changed shifts. Already published shifts whose assignee has not
-    been told their current times are announced again (as changed). Returns the shifts, published."""
+    been told their current times are announced again (as changed)."""
     ids = [shift.pk for shift in shifts]
     locked = list(Shift.objects.select_for_update(of=("self",)).select_related("team").filter(pk__in=ids))
     team_ids = set()
     for shift in locked:
         _mark_published(shift)
         team_ids.add(shift.team_id)
-    publishing.announce(shifts=locked)
+    batch = publishing.announce(shifts=locked)
     for team_id in team_ids:
         shifts_changed(team_id=team_id)
-    return locked
+    notified = ShiftNotice.objects.filter(batch=batch).values("user_id").distinct().count() if batch else 0
+    return Published(shifts=locked, notified=notified)
