@@ -108,7 +108,6 @@ class ShiftAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("team", "assignee")
     date_hierarchy = "start_at"
     search_fields = ("title", "role", "department", "location_name", "assignee__first_name", "assignee__last_name")
-    raw_id_fields = ()
     readonly_fields = ("user", "event", "published_at", "created_at", "updated_at")
     actions = ("publish_shifts", "assign_shifts")
 

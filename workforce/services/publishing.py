@@ -52,10 +52,18 @@ def _needs_telling(shift: Shift, told: ShiftNotice | None) -> bool:
     return (told.announced_start_at, told.announced_end_at) != (shift.start_at, shift.end_at)
 
 
+def _announceable(shifts: Iterable[Shift]) -> list[Shift]:
+    """Published, assigned, and not generated demo data (automations.demo: made-up people, never texted — the
+    reminder planner skips them too)."""
+    return [
+        s for s in shifts if s.status == Shift.Status.PUBLISHED and s.assignee_id and not (s.data or {}).get("demo")
+    ]
+
+
 def unannounced(shifts: Iterable[Shift]) -> set[int]:
     """Ids of the published, assigned `shifts` whose employee has not been told their current times (the board
     shows them as "changed, not announced"; publishing the week tells them)."""
-    shifts = [s for s in shifts if s.status == Shift.Status.PUBLISHED and s.assignee_id]
+    shifts = _announceable(shifts)
     if not shifts:
         return set()
     told = _told(shifts)
@@ -65,7 +73,7 @@ def unannounced(shifts: Iterable[Shift]) -> set[int]:
 def announce(*, shifts: Iterable[Shift]) -> uuid.UUID | None:
     """Schedule one SMS per employee for the published, assigned `shifts` they have not been told about as they
     are now; returns the batch id (None when nobody needs telling). Call inside the publishing transaction."""
-    shifts = [s for s in shifts if s.status == Shift.Status.PUBLISHED and s.assignee_id]
+    shifts = _announceable(shifts)
     if not shifts:
         return None
     told = _told(shifts)
