@@ -13,11 +13,10 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from accounts.admin.scoping import console_teams, picked_team
 from accounts.models import Membership, User
@@ -94,6 +93,8 @@ def _team_or_404(request):
 
 def board_view(model_admin, request):
     """GET: the board. POST: one of the board's writes, then back to the board (post/redirect/get)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     team = _team_or_404(request)
@@ -120,9 +121,6 @@ def board_view(model_admin, request):
         "this_week_url": reverse("admin:workforce_shift_board") + f"?team={team.pk}",
     }
     return TemplateResponse(request, "admin/workforce/shift/board.html", context)
-
-
-board_view = require_http_methods(["GET", "POST"])(board_view)
 
 
 def _board_write(model_admin, request, team, start) -> None:

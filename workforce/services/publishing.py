@@ -53,8 +53,8 @@ def _needs_telling(shift: Shift, told: ShiftNotice | None) -> bool:
 
 
 def _announceable(shifts: Iterable[Shift]) -> list[Shift]:
-    """Published, assigned, and not generated demo data (automations.demo: made-up people, never texted — the
-    reminder planner skips them too)."""
+    """Published, assigned, not over yet (nobody needs a text about yesterday), and not generated demo data
+    (automations.demo: made-up people, never texted — the reminder planner skips them too)."""
     return [
         s for s in shifts if s.status == Shift.Status.PUBLISHED and s.assignee_id and not (s.data or {}).get("demo")
     ]
