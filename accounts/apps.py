@@ -21,6 +21,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and teams"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401  (registers the OpenAPI auth extensions)
-
         post_migrate.connect(_console_access_after_migrate, sender=self, dispatch_uid="crewdesk-console-access")

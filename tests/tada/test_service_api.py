@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from accounts.services import tada as tada_services
+from api.tada.countries import countries
 
 pytestmark = pytest.mark.django_db
 
-COUNTRIES_JSON = Path(__file__).resolve().parents[2] / "accounts" / "data" / "countries.json"
+COUNTRIES_JSON = Path(__file__).resolve().parents[2] / "api" / "tada" / "data" / "countries.json"
 
 
 def test_post_ping_is_pong(client):
@@ -29,7 +29,7 @@ def test_get_ping_with_and_without_trailing_slash(client):
 
 def test_get_ping_waits_delay_sec(client, monkeypatch):
     slept = []
-    monkeypatch.setattr("accounts.api.tada.views.time.sleep", slept.append)
+    monkeypatch.setattr("api.tada.accounts.time.sleep", slept.append)
     response = client.get("/api/v3/ping?delay_sec=1.5")
     assert response.status_code == 200
     assert response.json()["result"] == "pong"
@@ -38,7 +38,7 @@ def test_get_ping_waits_delay_sec(client, monkeypatch):
 
 @pytest.mark.parametrize("value", ["abc", "-1", "11", "1e9"])
 def test_get_ping_rejects_bad_or_unbounded_delay(client, monkeypatch, value):
-    monkeypatch.setattr("accounts.api.tada.views.time.sleep", lambda s: pytest.fail("must not sleep"))
+    monkeypatch.setattr("api.tada.accounts.time.sleep", lambda s: pytest.fail("must not sleep"))
     response = client.get(f"/api/v3/ping?delay_sec={value}")
     assert response.status_code == 400
     body = response.json()
@@ -90,4 +90,4 @@ def test_countries_have_exactly_one_default_russia(client):
 
 def test_countries_served_from_the_data_file_loaded_once(client):
     assert client.get("/api/v3/countries").json()["result"] == json.loads(COUNTRIES_JSON.read_text("utf-8"))
-    assert tada_services.countries() is tada_services.countries()
+    assert countries() is countries()
