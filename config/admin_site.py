@@ -13,6 +13,9 @@ class ConsoleAdminSite(admin.AdminSite):
     site_title = "Crewdesk console"
     index_title = "Dashboard"
     index_template = "admin/console_index.html"
+    # The console's own navigation (base_site.html) replaces the model sidebar, which left the week board and the
+    # timesheet list too narrow; "All pages" on the dashboard lists every model.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         from workforce.admin.dashboard import dashboard_context  # the admin modules load after the site

@@ -76,7 +76,7 @@ def test_a_superuser_keeps_staff_status(team, owner):
 
 
 def test_an_invitation_grants_nothing_until_accepted(team, owner):
-    from accounts.services.tommy_team import team_member_invite
+    from accounts.services.team_admin import team_member_invite
 
     user = UserFactory()
     by = Membership.objects.get(team=team, user=owner)

@@ -185,7 +185,7 @@ class TimesheetAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admi
 
     list_display = (
         "user", "team", "start_date", "end_date", "scheduled", "worked", "breaks", "difference", "status",
-        "decided_by", "decided_at",
+        "decided_by",
     )  # fmt: skip
     list_filter = ("status", "manual", "start_date")
     list_select_related = ("user", "team", "decided_by")

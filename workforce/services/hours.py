@@ -54,7 +54,8 @@ def scheduled_hours(timesheets: Iterable[Timesheet]) -> dict[int, float]:
         by_person[(team_id, user_id)].append((start_at.astimezone(zone).date(), hours))
     return {
         t.pk: round(
-            sum(h for day, h in by_person.get((t.team_id, t.user_id), []) if t.start_date <= day <= t.end_date), 2
+            sum((h for day, h in by_person.get((t.team_id, t.user_id), []) if t.start_date <= day <= t.end_date), 0.0),
+            2,
         )
         for t in timesheets
     }
