@@ -6,6 +6,7 @@ or as workforce manager. Other apps' admins reuse TeamScopedAdminMixin (import i
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 from accounts.models import Membership, Team, User
 from accounts.services.memberships import membership_of
@@ -115,8 +116,6 @@ def picked_team_id(request) -> int | None:
 def picked_team(request) -> Team | None:
     """The team a page shows: `?team=<id>` (404 unless the user runs it — checked on the server), else the last one
     picked (session), else the first. None when the user runs no team."""
-    from django.http import Http404
-
     teams = console_teams(request)
     wanted = request.GET.get("team") or request.POST.get("team")
     if wanted:
