@@ -22,7 +22,7 @@ class TextAccountAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "team", "phone_number", "allow_custom_number", "twilio_id", "created_at")
     list_filter = ("allow_custom_number",)
     list_select_related = ("team",)
-    raw_id_fields = ("team",)
+    autocomplete_fields = ("team",)
     search_fields = ("phone_number", "twilio_id", "team__name", "team__slug")
     readonly_fields = ("uid", "created_at", "updated_at")
     inlines = [TextNumberInline]
@@ -34,7 +34,7 @@ class TextNumberAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("phone_number", "account", "alert", "forward_to", "logging", "created_at")
     list_filter = ("alert", "logging")
     list_select_related = ("account__team",)
-    raw_id_fields = ("account",)
+    autocomplete_fields = ("account",)
     search_fields = ("phone_number", "twilio_id", "account__team__name", "account__phone_number")
     readonly_fields = ("uid", "created_at")
 

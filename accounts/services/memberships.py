@@ -1,9 +1,13 @@
-"""Changing who is in a team and at what level, always through accounts.permissions."""
+"""Changing who is in a team and at what level, always through accounts.permissions.
+
+Every write here ends with console_access_sync: staff status and the "Team manager" group follow the membership.
+"""
 
 from django.db import transaction
 
 from accounts.models import Membership, Team, User
 from accounts.permissions import ASSIGNABLE, LEVEL, can_manage
+from accounts.services.console_access import console_access_sync
 from core.exceptions import PermissionDeniedError, ValidationFailed
 
 Status = Membership.Status
@@ -53,6 +57,7 @@ def membership_change(
     for name, value in fields.items():
         setattr(membership, name, value)
     membership.save()
+    console_access_sync(user_ids=[membership.user_id])
     return membership
 
 
@@ -65,6 +70,7 @@ def membership_remove(*, membership: Membership, by: Membership | None) -> None:
         raise ValidationFailed.for_field("status", "The last owner of a team cannot be removed.")
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
+    console_access_sync(user_ids=[membership.user_id])
 
 
 @transaction.atomic
@@ -81,6 +87,7 @@ def membership_add(
         for name, value in fields.items():
             setattr(membership, name, value)
         membership.save()
+    console_access_sync(user_ids=[membership.user_id])
     return membership
 
 
@@ -95,4 +102,5 @@ def membership_accept_invitation(
     if status:
         membership.status = status
     membership.save(update_fields=["invitation_pending", "need_confirmation", "status", "updated_at"])
+    console_access_sync(user_ids=[membership.user_id])
     return membership

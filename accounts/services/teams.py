@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import Device, Invitation, Membership, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
+from accounts.services.console_access import console_access_sync
 from accounts.services.discovery import lookups_spend
 from accounts.services.events import publish_event
 from accounts.services.invitations import invitation_accept, invitation_is_for, membership_invite
@@ -295,6 +296,7 @@ def team_create_with_contacts(*, creator: User, name: str, contacts: list[dict] 
                 last_name=contact.family_name,
                 role=contact.role,
             )
+    console_access_sync(user_ids=[row.user_id for row in rows])
     members = [m for m in team_contacts(team=team) if not m.invitation_pending]
     member_ids = [m.user_id for m in members]
     publish_event(
@@ -351,6 +353,7 @@ def team_archive(*, team: Team, by: Membership) -> Team:
     publish_event(name="server.team.deleted", team=team, actor=by.user, payload={"uid": str(team.uid)})
     team.is_archived = True
     team.save(update_fields=["is_archived", "updated_at"])
+    console_access_sync(user_ids=Membership.objects.filter(team=team).values_list("user_id", flat=True))
     return team
 
 

@@ -193,7 +193,7 @@ def test_list_query_count_is_constant(owner_basic, owner, team, count, django_as
         invitee = UserFactory()
         invitation_send(inviter=owner, invitee=invitee)
         invitation_send(inviter=owner, team=team, invitee=invitee)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = owner_basic.get("/api/v1/invitations")
     assert len(response.json()) == 2 * count
 
