@@ -220,3 +220,17 @@ def accounts_search(*, user: User, team_ids, phone: str | None, handle: str) -> 
     teams = teams_with_owner(Team.objects.filter(pk__in=list(team_ids), is_archived=False).filter(team_match))
     users = users_visible_to(user=user, team_ids=team_ids).filter(user_match).order_by("id")
     return [team_account(t) for t in teams.order_by("id")] + [user_account(u) for u in users]
+
+
+def active_member_get(*, team_id: int, user_uid) -> User | None:
+    """The user `user_uid` when they are an active member of the team (courier user ids are user uids)."""
+    return User.objects.filter(
+        uid=user_uid, memberships__in=Membership.objects.active().filter(team_id=team_id)
+    ).first()
+
+
+def active_member_by_phone(*, team_id: int, phone: str) -> User | None:
+    """The active member of the team whose mobile is `phone` (E.164), if any."""
+    return User.objects.filter(
+        phone=phone, memberships__in=Membership.objects.active().filter(team_id=team_id)
+    ).first()
