@@ -231,6 +231,4 @@ def active_member_get(*, team_id: int, user_uid) -> User | None:
 
 def active_member_by_phone(*, team_id: int, phone: str) -> User | None:
     """The active member of the team whose mobile is `phone` (E.164), if any."""
-    return User.objects.filter(
-        phone=phone, memberships__in=Membership.objects.active().filter(team_id=team_id)
-    ).first()
+    return User.objects.filter(phone=phone, memberships__in=Membership.objects.active().filter(team_id=team_id)).first()

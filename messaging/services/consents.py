@@ -44,7 +44,8 @@ def consent_request(*, team, user_uid: uuid.UUID, type: str = UserConsent.Type.S
     """Ask a member for consent. A request while one is pending for the same phone replaces its texts and asks
     again (one pending request per phone, so a reply is never ambiguous)."""
     if type not in UserConsent.Type.values:
-        raise ValidationFailed.for_field("type", f"Unknown consent type {type!r}; one of {', '.join(UserConsent.Type.values)}.")
+        known = ", ".join(UserConsent.Type.values)
+        raise ValidationFailed.for_field("type", f"Unknown consent type {type!r}; one of {known}.")
     args = validate_args(args)
     user = active_member_get(team_id=team.pk, user_uid=user_uid)
     if user is None:

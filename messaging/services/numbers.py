@@ -50,7 +50,8 @@ def validate_events(events) -> dict:
     if not isinstance(rule, dict) or set(rule) - {"action", "message"}:
         raise ValidationFailed.for_field("events", 'unknown-number takes "action" and "message".')
     if rule.get("action", "accept") not in UNKNOWN_NUMBER_ACTIONS:
-        raise ValidationFailed.for_field("events", f"unknown-number action is one of {', '.join(UNKNOWN_NUMBER_ACTIONS)}.")
+        actions = ", ".join(UNKNOWN_NUMBER_ACTIONS)
+        raise ValidationFailed.for_field("events", f"unknown-number action is one of {actions}.")
     message = rule.get("message", "")
     if not isinstance(message, str) or len(message) > 1600:
         raise ValidationFailed.for_field("events", "unknown-number message is a text of at most 1600 characters.")

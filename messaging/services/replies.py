@@ -47,9 +47,7 @@ def _answer(inbound: InboundText, body: str, *, purpose: str = Text.Purpose.MESS
         account, number = inbound.number.account, inbound.number
     else:
         account, number = team_sender(team_id=inbound.team_id)
-    text_queue(
-        to=inbound.sender, body=body, purpose=purpose, team_id=inbound.team_id, account=account, number=number
-    )
+    text_queue(to=inbound.sender, body=body, purpose=purpose, team_id=inbound.team_id, account=account, number=number)
 
 
 def handle_reply(inbound: InboundText) -> str:

@@ -37,9 +37,7 @@ def _enqueue_task(delivery_id: int) -> None:
     from messaging.tasks import webhook_deliver_task
 
     # robust: a broker that is down must not undo the caller's committed write; the dispatcher finds the row.
-    transaction.on_commit(
-        lambda: webhook_deliver_task.apply_async(args=[delivery_id], queue="webhooks"), robust=True
-    )
+    transaction.on_commit(lambda: webhook_deliver_task.apply_async(args=[delivery_id], queue="webhooks"), robust=True)
 
 
 def enqueue_webhook(
