@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "messaging",
     "workforce",
     "automations",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -201,17 +202,17 @@ JSON_API_PLURALIZE_TYPES = False
 # Which credentials each family reads (DESIGN.md §1); resolved lazily so core/ never imports accounts/.
 CREWDESK_AUTHENTICATION = {
     "tommy": [
-        "accounts.authentication.ApiKeyHeaderAuthentication",
-        "accounts.authentication.TokenHeaderAuthentication",
-        "accounts.authentication.BasicLoginAuthentication",
-        "accounts.authentication.SessionCookieAuthentication",
+        "api.authentication.ApiKeyHeaderAuthentication",
+        "api.authentication.TokenHeaderAuthentication",
+        "api.authentication.BasicLoginAuthentication",
+        "api.authentication.SessionCookieAuthentication",
     ],
-    "courier": ["accounts.authentication.BearerAuthentication"],
-    "inbox": ["accounts.authentication.BearerAuthentication"],
+    "courier": ["api.authentication.BearerAuthentication"],
+    "inbox": ["api.authentication.BearerAuthentication"],
     "tada": [
-        "accounts.authentication.TokenHeaderAuthentication",
-        "accounts.authentication.BearerAuthentication",
-        "accounts.authentication.SessionCookieAuthentication",
+        "api.authentication.TokenHeaderAuthentication",
+        "api.authentication.BearerAuthentication",
+        "api.authentication.SessionCookieAuthentication",
     ],
 }
 

@@ -6,47 +6,23 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api.courier import CourierUnknownPath
-from core.api.inbox import InboxUnknownPath
-from core.api.tada import TadaUnknownPath
-from core.api.tommy import TommyUnknownPath
+from api.courier.base import CourierUnknownPath
+from api.inbox.base import InboxUnknownPath
+from api.tada.base import TadaUnknownPath
+from api.tommy.base import TommyUnknownPath
 
-# family: (prefix, the apps' url modules, the view answering unknown paths, title)
+# family: (prefix, its url module in api/<family>/, the view answering unknown paths, title)
 FAMILIES = {
-    "tommy": (
-        "api/v1/",
-        [
-            "accounts.api.tommy.urls",
-            "accounts.api.tommy.urls_contacts",
-            "accounts.api.tommy.urls_invitations",
-            "workforce.api.tommy.urls_people",
-            "workforce.api.tommy.urls_shifts",
-            "workforce.api.tommy.urls_time",
-            "automations.api.tommy.urls",
-        ],
-        TommyUnknownPath,
-        "Tommy API v1",
-    ),
-    "courier": (
-        "courier/v1/",
-        ["accounts.api.courier.urls", "messaging.api.courier.urls"],
-        CourierUnknownPath,
-        "courier API",
-    ),
-    "inbox": ("inbox/v3/", ["accounts.api.inbox.urls"], InboxUnknownPath, "Conversations Inbox API v3"),
-    "tada": (
-        "api/v3/",
-        ["accounts.api.tada.urls", "accounts.api.tada.urls_team_resources", "messaging.api.tada.urls"],
-        TadaUnknownPath,
-        "Team messenger API v3",
-    ),
+    "tommy": ("api/v1/", "api.tommy.urls", TommyUnknownPath, "Tommy API v1"),
+    "courier": ("courier/v1/", "api.courier.urls", CourierUnknownPath, "courier API"),
+    "inbox": ("inbox/v3/", "api.inbox.urls", InboxUnknownPath, "Conversations Inbox API v3"),
+    "tada": ("api/v3/", "api.tada.urls", TadaUnknownPath, "Team messenger API v3"),
 }
 
 
 def family_patterns(family: str) -> list:
-    prefix, modules, unknown_path_view, _ = FAMILIES[family]
-    routes = [path("", include(module)) for module in modules]
-    routes.append(re_path(r"^.*$", unknown_path_view.as_view(), name="unknown-path"))
+    prefix, module, unknown_path_view, _ = FAMILIES[family]
+    routes = [path("", include(module)), re_path(r"^.*$", unknown_path_view.as_view(), name="unknown-path")]
     return [path(prefix, include((routes, family), namespace=family))]
 
 

@@ -1,6 +1,6 @@
 """Use cases behind the tommy family's user, verification and device endpoints (thin wrappers over users.py).
 
-Nothing here knows about HTTP; the views in accounts/api/tommy/ validate input and call these functions.
+Nothing here knows about HTTP; the views in api/tommy/ validate input and call these functions.
 """
 
 import secrets

@@ -87,7 +87,7 @@ class FamilyViewMixin:
 class CallerScopeMixin:
     """Scopes every queryset of a family view to the caller's teams, in this one place (DESIGN.md §2).
 
-    Credentials (accounts/authentication.py) expose `team_ids`: an API key its one team, a user token or session
+    Credentials (api/authentication.py) expose `team_ids`: an API key its one team, a user token or session
     the teams its user belongs to. Models opt in with a TeamScopedQuerySet; views never filter by team ad hoc.
     """
 

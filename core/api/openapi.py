@@ -1,8 +1,8 @@
 """drf-spectacular post-processing: each family's document shows the bodies its renderer really sends.
 
 drf-spectacular describes what a view returns, before the renderer: tada's renderer wraps every success in
-{"_time", "ok", "result"} (core/api/tada.py) and courier's renders JSON:API documents with dasherized attributes
-(core/api/courier.py). Without this hook the published schemas described bare results, and a client generated from
+{"_time", "ok", "result"} (api/tada/base.py) and courier's renders JSON:API documents with dasherized attributes
+(api/courier/base.py). Without this hook the published schemas described bare results, and a client generated from
 them could not read one answer (found by checking responses against the schemas with schemathesis).
 """
 

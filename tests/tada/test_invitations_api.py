@@ -6,9 +6,9 @@ import pytest
 import qrcode
 from PIL import Image
 
-from accounts.api.tada.invitations import qr_join_value
 from accounts.models import Invitation, Membership
 from accounts.services.invitations import invitation_accept, invitation_create_link
+from api.tada.invitations import qr_join_value
 from core.exceptions import ValidationFailed
 from tests.factories import UserFactory
 from tests.helpers import assert_tada_error as assert_error

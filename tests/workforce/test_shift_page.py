@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership
+from api.tommy.serializers.workforce_shifts import ShiftFilter
 from tests.factories import MembershipFactory, UserFactory
 from tests.helpers import user_client
 from tests.workforce.shifts_support import BASE, at, make_shift
-from workforce.api.tommy.serializers_shifts import ShiftFilter
 from workforce.models import Shift, ShiftRequest
 from workforce.services import shift_page
 from workforce.services import shifts as shift_services

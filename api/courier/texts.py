@@ -1,0 +1,116 @@
+"""courier `text-accounts`, `texts` and the provider's delivery-status callback. Thin: validate, call a service."""
+
+from uuid import UUID
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from api.courier.base import CourierFlatAPIView, CourierViewSet
+from api.courier.filters_texts import TextAccountFilter, TextFilter
+from api.courier.serializers.texts import (
+    TextAccountCreateSerializer,
+    TextAccountSerializer,
+    TextAccountUpdateSerializer,
+    TextCallbackSerializer,
+    TextCreateSerializer,
+    TextSerializer,
+)
+from core.api.base import PublicEndpointMixin
+from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeniedError
+from messaging import selectors, services, sms
+from messaging.models import Text, TextAccount
+
+UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+class _CourierResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CourierViewSet):
+    lookup_field = "uid"
+    lookup_value_regex = UUID_REGEX
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "team_ids": self.caller_team_ids()}
+
+    def read_response(self, instance, *, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(instance).data, status=status_code)
+
+
+class TextAccountViewSet(_CourierResourceViewSet):
+    """GET list (`organization-id`), POST, GET one, PATCH. No PUT, no DELETE (the document has none)."""
+
+    resource_name = "text-accounts"
+    queryset = TextAccount.objects.select_related("team")
+    serializer_class = TextAccountSerializer
+    filterset_class = TextAccountFilter
+
+    def create(self, request, *args, **kwargs):
+        serializer = TextAccountCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        account = services.text_account_create(**serializer.validated_data)
+        return self.read_response(account, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        account = self.get_object()
+        serializer = TextAccountUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        account = services.text_account_update(account=account, **serializer.validated_data)
+        return self.read_response(account)
+
+
+class TextViewSet(_CourierResourceViewSet):
+    """GET list (`account-id` required), POST (queue an SMS), GET one."""
+
+    resource_name = "texts"
+    queryset = Text.objects.select_related("created_by")
+    serializer_class = TextSerializer
+    filterset_class = TextFilter
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.filter(account=self.listed_account())
+        return queryset
+
+    def listed_account(self) -> TextAccount:
+        raw = self.request.query_params.get("account-id", "")
+        if not raw:
+            raise InvalidQueryParameter("account-id", "This parameter is required.")
+        try:
+            uid = UUID(raw)
+        except ValueError:
+            raise InvalidQueryParameter("account-id", f"must be a uuid, got {raw!r}.") from None
+        account = selectors.text_account_get(uid=uid, team_ids=self.caller_team_ids())
+        if account is None:
+            error = NotFoundError("No such text account.", details={"account-id": ["No such text account."]})
+            error.location = "query"
+            raise error
+        return account
+
+    def create(self, request, *args, **kwargs):
+        serializer = TextCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        text = services.text_queue(to=data.pop("target"), body=data.pop("message"), created_by=request.user, **data)
+        return self.read_response(text, status_code=status.HTTP_201_CREATED)
+
+
+class TextCallbackView(PublicEndpointMixin, CourierFlatAPIView):
+    """The provider reports delivery status here: no credential, but a valid provider signature (Twilio)."""
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
+    def post(self, request, uid):
+        verified = sms.get_backend().verify_callback(
+            url=request.build_absolute_uri(),
+            params=request.POST.dict(),
+            signature=request.headers.get("X-Twilio-Signature", ""),
+        )
+        if not verified:
+            raise PermissionDeniedError("Invalid provider signature.")
+        text = selectors.text_get_for_callback(uid=uid)
+        if text is None:
+            raise NotFoundError("No such text.")
+        serializer = TextCallbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.text_apply_status(text=text, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,532 @@
+"""Tommy family (/api/v1/) views for users, sessions and devices. Thin: validate, call services, serialize."""
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
+from django.contrib.auth import login as session_login
+from django.contrib.auth import logout as session_logout
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from accounts import selectors
+from accounts.models import ApiKey, Membership, Team
+from accounts.selectors import team_with_owner
+from accounts.services import passwords, tommy, tommy_team
+from accounts.services.memberships import membership_of
+from api.tommy.base import TommyAPIView
+from api.tommy.serializers.accounts import (
+    AccountSerializer,
+    CredentialsSerializer,
+    CurrentAccountSerializer,
+    DeviceSerializer,
+    MobileTermSerializer,
+    ResetPasswordSerializer,
+    SearchTermSerializer,
+    SettingContextSerializer,
+    SettingDataSerializer,
+    SettingSerializer,
+    TeamFeaturesSerializer,
+    TeamInputSerializer,
+    TeamMemberInputSerializer,
+    TeamMemberInviteSerializer,
+    TeamMemberSerializer,
+    TeamSerializer,
+    UserInputSerializer,
+    UserSerializer,
+    VerifyQuerySerializer,
+)
+from core.api.base import PublicEndpointMixin
+from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from core.phones import normalize_phone
+
+# The body of every documented "Success response" (the document shows none; its samples call response.json()).
+SUCCESS = {"success": True}
+SUCCESS_SCHEMA = inline_serializer("TommySuccess", {"success": serializers.BooleanField()})
+
+
+def phone_or_none(term: str) -> str | None:
+    """The E.164 reading of a search term, or None when it is not a phone number."""
+    try:
+        return normalize_phone(term, field="term")
+    except ValidationFailed:
+        return None
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
+    """Endpoints the spec suggests opening to anonymous callers; credentials sent along are not read."""
+
+
+class UsersView(PublicTommyAPIView):
+    """POST /users — sign up (JSON or multipart with `photo`)."""
+
+    @extend_schema(request=UserInputSerializer, responses={201: UserSerializer})
+    def post(self, request):
+        serializer = UserInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = tommy.user_register(**serializer.to_service_kwargs())
+        return Response(UserSerializer(user, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailView(TommyAPIView):
+    """GET /users/{id} — by numeric id or slug, among the caller and the members of the caller's teams."""
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request, id_or_slug: str):
+        user = tommy.user_get_visible(user=request.user, team_ids=self.caller_team_ids(), id_or_slug=id_or_slug)
+        return Response(UserSerializer(user, context={"request": request}).data)
+
+
+class MeView(TommyAPIView):
+    """GET /me and PUT /me (partial update; `password` sets a new one, `photo` uploads the avatar)."""
+
+    @extend_schema(responses=UserSerializer)
+    def get(self, request):
+        return Response(UserSerializer(request.user, context={"request": request}).data)
+
+    @extend_schema(request=UserInputSerializer, responses=UserSerializer)
+    def put(self, request):
+        serializer = UserInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.to_service_kwargs()
+        if changes.get("password") and isinstance(request.auth, ApiKey):
+            raise PermissionDeniedError("A team API key cannot change its maker's password; log in as the user.")
+        user = tommy.user_profile_update(user=request.user, **changes)
+        if changes.get("password") and request.session.get(SESSION_KEY):
+            update_session_auth_hash(request._request, user)  # keep this session; other sessions end
+        return Response(UserSerializer(user, context={"request": request}).data)
+
+
+class SendVerificationSmsView(PublicTommyAPIView):
+    """POST /users/{id}/send_verification_sms — same answer whether or not a text was sent."""
+
+    @extend_schema(request=None, responses=SUCCESS_SCHEMA)
+    def post(self, request, pk: int):
+        tommy.verification_sms_send(user_id=int(pk), ip=client_ip(request))
+        return Response(SUCCESS)
+
+
+class VerifyView(PublicTommyAPIView):
+    """GET /users/verify?pin=…&user_id=…|email=…|mobile=… — marks the mobile number verified."""
+
+    @extend_schema(parameters=[VerifyQuerySerializer], responses=UserSerializer)
+    def get(self, request):
+        serializer = VerifyQuerySerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = tommy.user_verify(
+            code=data["pin"], user_id=data.get("user_id"), email=data.get("email"), phone=data.get("mobile")
+        )
+        return Response(UserSerializer(user, context={"request": request}).data)
+
+
+class ResetPasswordView(PublicTommyAPIView):
+    """POST /users/reset_password?login=… sends a code; adding `pin` and `password` sets the new password."""
+
+    @extend_schema(request=ResetPasswordSerializer, responses=SUCCESS_SCHEMA)
+    def post(self, request):
+        params = {**request.query_params.dict(), **(request.data if hasattr(request.data, "keys") else {})}
+        serializer = ResetPasswordSerializer(data=params)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "pin" in data:
+            passwords.password_reset_complete(login=data["login"], code=data["pin"], password=data["password"])
+        else:
+            passwords.password_reset_request(login=data["login"], ip=client_ip(request))
+        return Response(SUCCESS)
+
+
+class SessionsView(TommyAPIView):
+    """POST /sessions logs in (session cookie, and a csrftoken cookie for later unsafe calls); DELETE logs out."""
+
+    def _is_login(self) -> bool:
+        request = getattr(self, "request", None)  # None while drf-spectacular builds the schema
+        return request is not None and request.method == "POST"
+
+    def get_permissions(self):
+        return [AllowAny()] if self._is_login() else super().get_permissions()
+
+    def get_authenticators(self):
+        return [] if self._is_login() else super().get_authenticators()
+
+    @extend_schema(request=CredentialsSerializer, responses={200: UserSerializer, 401: OpenApiResponse()})
+    def post(self, request):
+        serializer = CredentialsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = passwords.user_authenticate(**serializer.validated_data, ip=client_ip(request))
+        session_login(request._request, user)
+        get_token(request._request)
+        return Response(UserSerializer(user, context={"request": request}).data)
+
+    @extend_schema(responses=SUCCESS_SCHEMA)
+    def delete(self, request):
+        session_logout(request._request)
+        return Response(SUCCESS)
+
+
+class DevicesView(TommyAPIView):
+    """POST /devices — register (upsert on uuid) one of the caller's devices: 201 when new, 200 when updated."""
+
+    @extend_schema(request=DeviceSerializer, responses={200: DeviceSerializer, 201: DeviceSerializer})
+    def post(self, request):
+        serializer = DeviceSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        device, created = tommy.device_register(user=request.user, **serializer.to_service_kwargs())
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(DeviceSerializer(device).data, status=code)
+
+
+class DeviceDetailView(TommyAPIView):
+    """DELETE /devices/{id} — one of the caller's devices; its tokens stop working."""
+
+    @extend_schema(responses=SUCCESS_SCHEMA)
+    def delete(self, request, pk: int):
+        tommy.device_remove(user=request.user, pk=int(pk))
+        return Response(SUCCESS)
+
+
+# --- accounts, settings, QR, WLS, search (spec tommy-1) ------------------------------------------------------------
+
+
+def _query_and_body(request) -> dict:
+    """Parameters the document puts in the query; a JSON/form body is read too (query wins)."""
+    body = request.data if hasattr(request.data, "keys") else {}
+    return {**{k: body[k] for k in body}, **request.query_params.dict()}
+
+
+def _accounts(request, accounts) -> Response:
+    return Response(AccountSerializer(accounts, many=True, context={"request": request}).data)
+
+
+class AccountsSearchView(TommyAPIView):
+    """GET /accounts/search?term= — teams and users visible to the caller by mobile or username (slug) prefix."""
+
+    @extend_schema(parameters=[SearchTermSerializer], responses=AccountSerializer(many=True))
+    def get(self, request):
+        serializer = SearchTermSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        term = serializer.validated_data["term"].strip()
+        found = selectors.accounts_search(
+            user=request.user, team_ids=self.caller_team_ids(), phone=phone_or_none(term), handle=term
+        )
+        return _accounts(request, found)
+
+
+class MeAccountsView(TommyAPIView):
+    """GET /me/accounts — the caller's accounts, the current one first."""
+
+    @extend_schema(responses=AccountSerializer(many=True))
+    def get(self, request):
+        team_ids = self.caller_team_ids()
+        accounts = selectors.accounts_of(user=request.user, team_ids=team_ids)
+        current = selectors.current_account_of(user=request.user, team_ids=team_ids).key
+        accounts.sort(key=lambda account: account.key != current)  # stable: the rest keep their order
+        return _accounts(request, accounts)
+
+
+class MeCurrentAccountView(TommyAPIView):
+    """GET /me/current_account and PUT /me/current_account?current_account_id=&current_account_type=."""
+
+    @extend_schema(responses=AccountSerializer)
+    def get(self, request):
+        account = selectors.current_account_of(user=request.user, team_ids=self.caller_team_ids())
+        return Response(AccountSerializer(account, context={"request": request}).data)
+
+    @extend_schema(parameters=[CurrentAccountSerializer], request=None, responses=AccountSerializer)
+    def put(self, request):
+        serializer = CurrentAccountSerializer(data=_query_and_body(request))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        account = tommy_team.current_account_set(
+            user=request.user,
+            team_ids=self.caller_team_ids(),
+            account_type=data["current_account_type"],
+            account_id=data["current_account_id"],
+        )
+        return Response(AccountSerializer(account, context={"request": request}).data)
+
+
+class PngResponseMixin:
+    """PNG answers bypass the renderer (a plain HttpResponse); errors stay in the tommy envelope."""
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = self.renderer_classes[0]()
+        return renderer, renderer.media_type
+
+
+class MeQrView(PngResponseMixin, TommyAPIView):
+    """GET /me/qr — a PNG QR code of the current account's tommy URL (the person's or the team's)."""
+
+    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    def get(self, request):
+        account = selectors.current_account_of(user=request.user, team_ids=self.caller_team_ids())
+        path = tommy_team.account_url(account=account, user=request.user)
+        url = (
+            settings.PUBLIC_BASE_URL.rstrip("/") + path
+            if settings.PUBLIC_BASE_URL
+            else request.build_absolute_uri(path)
+        )
+        response = HttpResponse(tommy_team.qr_png(url), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+WLS_SCHEMA = inline_serializer(
+    "TommyWlsChart",
+    {
+        "labels": serializers.ListField(child=serializers.CharField()),
+        "values": serializers.ListField(child=serializers.FloatField()),
+        "team_values": serializers.DictField(),
+        "feedback": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+class MeWlsView(TommyAPIView):
+    """GET /me/wls — work-life score chart data (empty until worked-hours data exist; docs/decisions.md)."""
+
+    @extend_schema(responses=WLS_SCHEMA)
+    def get(self, request):
+        return Response(tommy_team.wls_chart(user=request.user))
+
+
+class SettingsMixin:
+    """Shared by /me/settings and /team/settings: subclasses say whose settings (`owner_kwargs`)."""
+
+    def owner_kwargs(self, request, write: bool = False) -> dict:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def context_param(self, request) -> str:
+        serializer = SettingContextSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["context"]
+
+
+SETTINGS_MAP_SCHEMA = OpenApiTypes.OBJECT
+
+
+class SettingsListMixin(SettingsMixin):
+    def list_settings(self, request) -> Response:
+        return Response(tommy_team.settings_map(context=self.context_param(request), **self.owner_kwargs(request)))
+
+
+class MeSettingsView(SettingsListMixin, TommyAPIView):
+    """GET /me/settings — {name: data} of the caller's settings (`?context=` picks a context; default "")."""
+
+    def owner_kwargs(self, request, write: bool = False) -> dict:
+        return {"user": request.user}
+
+    @extend_schema(
+        operation_id="me_settings_list", parameters=[SettingContextSerializer], responses=SETTINGS_MAP_SCHEMA
+    )
+    def get(self, request):
+        return self.list_settings(request)
+
+
+class MeSettingDetailView(SettingsMixin, TommyAPIView):
+    """GET, PUT (upsert with SettingData) and DELETE /me/settings/{name}."""
+
+    def owner_kwargs(self, request, write: bool = False) -> dict:
+        return {"user": request.user}
+
+    @extend_schema(parameters=[SettingContextSerializer], responses=SettingSerializer)
+    def get(self, request, name: str):
+        setting = tommy_team.setting_get(name=name, context=self.context_param(request), **self.owner_kwargs(request))
+        return Response(SettingSerializer(setting).data)
+
+    @extend_schema(request=SettingDataSerializer, responses=SettingSerializer)
+    def put(self, request, name: str):
+        serializer = SettingDataSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        owner = self.owner_kwargs(request, write=True)
+        setting = tommy_team.setting_put(name=name, **owner, **serializer.to_service_kwargs())
+        return Response(SettingSerializer(setting).data)
+
+    @extend_schema(parameters=[SettingContextSerializer], responses={204: None})
+    def delete(self, request, name: str):
+        owner = self.owner_kwargs(request, write=True)
+        tommy_team.setting_delete(name=name, context=self.context_param(request), **owner)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UsersSearchView(TommyAPIView):
+    """GET /users/search?term= — users visible to the caller whose mobile number is the (normalised) term."""
+
+    @extend_schema(parameters=[MobileTermSerializer], responses=UserSerializer(many=True))
+    def get(self, request):
+        serializer = MobileTermSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        users = tommy_team.users_search_by_mobile(
+            user=request.user, team_ids=self.caller_team_ids(), phone=serializer.validated_data["term"]
+        )
+        return Response(UserSerializer(users, many=True, context={"request": request}).data)
+
+
+class SendVerificationEmailView(PublicTommyAPIView):
+    """POST /users/{id}/send_verification_email — same answer whether or not a mail was sent."""
+
+    @extend_schema(request=None, responses=SUCCESS_SCHEMA)
+    def post(self, request, pk: int):
+        tommy.verification_email_send(user_id=int(pk), ip=client_ip(request))
+        return Response(SUCCESS)
+
+
+# --- teams and team members (spec tommy-2) ---------------------------------------------------------------------------
+
+
+class CurrentTeamMixin:
+    """The caller's current team (accounts.selectors.current_team_for) and their membership in it."""
+
+    def current_team(self, request) -> Team:
+        team = selectors.current_team_for(request)
+        if team is None:
+            raise NotFoundError("You are not in any team; create one with POST /teams.")
+        return team
+
+    def acting_membership(self, request) -> Membership:
+        return membership_of(team=self.current_team(request), user=request.user)
+
+
+def _team(request, team) -> Response:
+    return Response(TeamSerializer(team, context={"request": request}).data)
+
+
+class TeamsView(TommyAPIView):
+    """POST /teams — create a team; the caller becomes its owner and a manager."""
+
+    @extend_schema(request=TeamInputSerializer, responses={201: TeamSerializer})
+    def post(self, request):
+        serializer = TeamInputSerializer(data=request.data, require_name=True)
+        serializer.is_valid(raise_exception=True)
+        team = tommy_team.team_create(creator=request.user, **serializer.validated_data)
+        return Response(TeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class TeamBySlugView(TommyAPIView):
+    """GET /teams/{slug} — one of the caller's teams; any other is 404."""
+
+    @extend_schema(responses=TeamSerializer)
+    def get(self, request, slug: str):
+        return _team(request, tommy_team.team_by_slug(slug=slug, team_ids=self.caller_team_ids()))
+
+
+class TeamView(CurrentTeamMixin, TommyAPIView):
+    """GET /team and PUT /team (owners and admins; partial: only given fields change)."""
+
+    @extend_schema(responses=TeamSerializer)
+    def get(self, request):
+        return _team(request, team_with_owner(self.current_team(request)))
+
+    @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
+    def put(self, request):
+        serializer = TeamInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        team = self.current_team(request)
+        by = membership_of(team=team, user=request.user)
+        return _team(request, tommy_team.team_update(team=team, by=by, **serializer.validated_data))
+
+
+class TeamFeaturesView(CurrentTeamMixin, TommyAPIView):
+    """PATCH /team/features — merge the 13 flags (unknown keys ignored); answers {"features": {...}}."""
+
+    @extend_schema(request=TeamFeaturesSerializer, responses=TeamFeaturesSerializer)
+    def patch(self, request):
+        serializer = TeamFeaturesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        team = self.current_team(request)
+        features = tommy_team.team_features_update(
+            team=team, by=membership_of(team=team, user=request.user), **serializer.validated_data
+        )
+        return Response({"features": features})
+
+
+class TeamSettingsOwnerMixin(CurrentTeamMixin, SettingsMixin):
+    def owner_kwargs(self, request, write: bool = False) -> dict:
+        team = self.current_team(request)
+        kwargs = {"team": team}
+        if write:
+            kwargs["by"] = membership_of(team=team, user=request.user)
+        return kwargs
+
+
+class TeamSettingsView(TeamSettingsOwnerMixin, SettingsListMixin, TommyAPIView):
+    """GET /team/settings — {name: data} of the current team's settings."""
+
+    @extend_schema(
+        operation_id="team_settings_list", parameters=[SettingContextSerializer], responses=SETTINGS_MAP_SCHEMA
+    )
+    def get(self, request):
+        return self.list_settings(request)
+
+
+class TeamSettingDetailView(TeamSettingsOwnerMixin, MeSettingDetailView):
+    """GET, PUT and DELETE /team/settings/{name} (writes by the team's owners and admins)."""
+
+
+def _member(request, membership) -> Response:
+    return Response(TeamMemberSerializer(membership, context={"request": request}).data)
+
+
+class TeamMembersView(CurrentTeamMixin, TommyAPIView):
+    """GET /team/members — the current team's members (page/per, X-Total-Count)."""
+
+    @extend_schema(responses=TeamMemberSerializer(many=True))
+    def get(self, request):
+        members = tommy_team.team_members(team=self.current_team(request))
+        page = self.paginator.paginate_queryset(members, request, view=self)
+        data = TeamMemberSerializer(page, many=True, context={"request": request}).data
+        return self.paginator.get_paginated_response(data)
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = self.pagination_class()
+        return self._paginator
+
+
+class TeamMemberDetailView(CurrentTeamMixin, TommyAPIView):
+    """GET and PUT /team/members/{user_id} — looked up by the member's user id."""
+
+    @extend_schema(responses=TeamMemberSerializer)
+    def get(self, request, user_id: int):
+        return _member(request, tommy_team.team_member_get(team=self.current_team(request), user_id=int(user_id)))
+
+    @extend_schema(request=TeamMemberInputSerializer, responses=TeamMemberSerializer)
+    def put(self, request, user_id: int):
+        team = self.current_team(request)
+        serializer = TeamMemberInputSerializer(data=request.data, context={"team": team})
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data.get("user_id") not in (None, 0, int(user_id)):
+            raise ValidationFailed.for_field("user_id", "must be the user id of the path")
+        membership = tommy_team.team_member_update(
+            team=team,
+            by=membership_of(team=team, user=request.user),
+            user_id=int(user_id),
+            **serializer.to_service_kwargs(),
+        )
+        return _member(request, membership)
+
+
+class TeamMemberInviteView(CurrentTeamMixin, TommyAPIView):
+    """POST /team/members/invite — by user_id, or by email/mobile (a pending user is created when needed)."""
+
+    @extend_schema(request=TeamMemberInviteSerializer, responses={200: TeamMemberSerializer, 201: TeamMemberSerializer})
+    def post(self, request):
+        team = self.current_team(request)
+        serializer = TeamMemberInviteSerializer(data=request.data, context={"team": team})
+        serializer.is_valid(raise_exception=True)
+        membership, created = tommy_team.team_member_invite(
+            team=team,
+            by=membership_of(team=team, user=request.user),
+            team_ids=self.caller_team_ids(),
+            **serializer.to_service_kwargs(),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(TeamMemberSerializer(membership, context={"request": request}).data, status=code)
