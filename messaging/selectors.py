@@ -24,3 +24,17 @@ def text_get_for_callback(*, uid: UUID) -> Text | None:
 def team_id_get(*, uid: UUID, team_ids: Iterable[int]) -> int | None:
     """The pk of the team `uid` when it is one of `team_ids` (a read of the lower `accounts` app)."""
     return Team.objects.filter(uid=uid, pk__in=list(team_ids)).values_list("pk", flat=True).first()
+
+
+def team_get(*, uid: UUID, team_ids: Iterable[int]) -> Team | None:
+    """The team `uid` when it is one of `team_ids`."""
+    return Team.objects.filter(uid=uid, pk__in=list(team_ids)).first()
+
+
+def text_number_for_inbound(*, uid: UUID) -> TextNumber | None:
+    """The provider's inbound webhook carries no caller: the number is found by its unguessable uid alone."""
+    return TextNumber.objects.select_related("account").filter(uid=uid).first()
+
+
+def team_get_by_pk(*, pk: int) -> Team | None:
+    return Team.objects.filter(pk=pk).first()
