@@ -41,6 +41,16 @@ def _no_callbacks_to_the_internet(monkeypatch):
 
 
 @pytest.fixture
+def webhook_receiver():
+    """A local HTTP server recording the webhooks it receives (tests/receiver.py)."""
+    from tests.receiver import Receiver
+
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
 def team(db):
     return TeamFactory(name="Acme Crew")
 
