@@ -37,10 +37,15 @@ class E164USFilter(django_filters.CharFilter):
 
 class TextNumberFilter(django_filters.FilterSet):
     # Both the documented `filter[phone-number]` and its unprefixed twin (spec/courier.md text-account-numbers).
-    query_params = {"account-id": "account_id", "filter[phone-number]": "phone_number", "phone-number": "phone_number"}
+    query_params = {
+        "account-id": "account_id",
+        "filter[phone-number]": "phone_number",
+        "phone-number": "phone_number_plain",
+    }
 
     account_id = django_filters.UUIDFilter(field_name="account__uid")
     phone_number = E164Filter(field_name="phone_number")
+    phone_number_plain = E164Filter(field_name="phone_number")
 
     class Meta:
         model = TextNumber
