@@ -63,3 +63,27 @@ class SmsResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Couri
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+
+class TypeAttributeMixin:
+    """The document gives some resources a `type` attribute (user-consents, org-preferences, text-number-info),
+    a name JSON:API reserves for the resource type. The read serializer adds it after the reserved-name check; the
+    JSON:API parser lets an attribute `type` replace the resource type, so on input a `type` equal to the resource
+    type means the attribute was not given."""
+
+    type_attribute = True
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.type_attribute and not hasattr(self, "initial_data"):
+            from rest_framework import serializers
+
+            fields["type"] = serializers.CharField(read_only=True)
+        return fields
+
+
+def without_resource_type(data, resource_type: str):
+    """The parsed body without `type` when it is only the resource type (see TypeAttributeMixin)."""
+    if hasattr(data, "get") and data.get("type") == resource_type:
+        data = {key: value for key, value in data.items() if key != "type"}
+    return data

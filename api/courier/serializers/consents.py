@@ -3,12 +3,12 @@
 from rest_framework import serializers
 from rest_framework_json_api import serializers as jsonapi
 
-from api.courier.sms_common import organization_of
+from api.courier.sms_common import TypeAttributeMixin, organization_of, without_resource_type
 from messaging.models import UserConsent
 from messaging.services.preferences import NAMES, TYPES
 
 
-class UserConsentSerializer(jsonapi.ModelSerializer):
+class UserConsentSerializer(TypeAttributeMixin, jsonapi.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     organization_id = serializers.UUIDField(source="team.uid", read_only=True)
     user_id = serializers.UUIDField(source="user.uid", read_only=True)
@@ -26,7 +26,6 @@ class UserConsentSerializer(jsonapi.ModelSerializer):
             "organization_id",
             "state",
             "target_id",
-            "type",
             "user_id",
         ]
         read_only_fields = fields
@@ -38,13 +37,16 @@ class UserConsentRequestSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=UserConsent.Type.values, default=UserConsent.Type.SMS)
     user_id = serializers.UUIDField()
 
+    def to_internal_value(self, data):
+        return super().to_internal_value(without_resource_type(data, "user-consents"))
+
     def validate(self, attrs):
         attrs["team"] = organization_of(attrs.pop("organization_id"), self.context["team_ids"])
         attrs["user_uid"] = attrs.pop("user_id")
         return attrs
 
 
-class OrgPreferenceSerializer(jsonapi.Serializer):
+class OrgPreferenceSerializer(TypeAttributeMixin, jsonapi.Serializer):
     """A preference, stored or default (messaging.services.preferences.Preference)."""
 
     id = serializers.UUIDField(source="uid", read_only=True)
@@ -52,7 +54,6 @@ class OrgPreferenceSerializer(jsonapi.Serializer):
     explicit = serializers.BooleanField(read_only=True)
     name = serializers.CharField(read_only=True)
     organization_id = serializers.UUIDField(source="team_uid", read_only=True)
-    type = serializers.CharField(read_only=True)
     value = serializers.CharField(read_only=True)
     value_js = serializers.DictField(read_only=True)
 
@@ -66,6 +67,9 @@ class OrgPreferenceSetSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=TYPES, default="string")
     value = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     value_js = serializers.DictField(required=False, default=dict)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(without_resource_type(data, "org-preferences"))
 
     def validate(self, attrs):
         attrs["team"] = organization_of(attrs.pop("organization_id"), self.context["team_ids"])

@@ -3,11 +3,11 @@
 from rest_framework import serializers
 from rest_framework_json_api import serializers as jsonapi
 
-from api.courier.sms_common import organization_of
+from api.courier.sms_common import TypeAttributeMixin, organization_of
 from messaging.models import TextNumberInfo
 
 
-class TextNumberInfoSerializer(jsonapi.ModelSerializer):
+class TextNumberInfoSerializer(TypeAttributeMixin, jsonapi.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     last_modified_at = serializers.DateTimeField(source="updated_at", read_only=True)
 
@@ -24,7 +24,6 @@ class TextNumberInfoSerializer(jsonapi.ModelSerializer):
             "mobile_network_code",
             "number",
             "status",
-            "type",
         ]
         read_only_fields = fields
 
