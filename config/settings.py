@@ -193,6 +193,10 @@ SPECTACULAR_SETTINGS = {
         "ShiftRequestStatusEnum": "workforce.models.ShiftRequest.Status",
         "TimesheetStatusEnum": "workforce.models.Timesheet.Status",
         "AttendanceStatusEnum": "workforce.models.Attendance.Status",
+        "DeviceTypeEnum": "accounts.models.Device.Type",
+        "UserConsentTypeEnum": "messaging.models.UserConsent.Type",
+        "OrgPreferenceTypeEnum": ["string", "json"],
+        "OrgPreferenceNameEnum": "messaging.services.preferences.NAMES",
     },
 }
 JSON_API_FORMAT_FIELD_NAMES = "dasherize"
