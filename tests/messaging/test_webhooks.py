@@ -20,7 +20,9 @@ def enqueue(team, url, **kwargs):
     )
 
 
-def test_delivery_is_signed_with_the_teams_secret_and_logged(team, webhook_receiver, django_capture_on_commit_callbacks):
+def test_delivery_is_signed_with_the_teams_secret_and_logged(
+    team, webhook_receiver, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         delivery = enqueue(team, webhook_receiver.url + "/hook", headers={"X-Extra": "1"})
 
