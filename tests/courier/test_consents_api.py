@@ -113,7 +113,7 @@ def test_preferences_list_every_name_with_defaults(bearer_client, team, django_a
     ]
     assert {d["attributes"]["explicit"] for d in data} == {False}
     assert "YES" in data[2]["attributes"]["value"]
-    assert "meta" in response.json() and "page[total]" not in response.json()["meta"]  # not paginated
+    assert "page[total]" not in response.json()["meta"]  # not paginated
 
 
 def test_set_upserts_by_organization_and_name(bearer_client, team):

@@ -137,7 +137,7 @@ def test_map_list_filters_get_and_scope(
     bearer_client, outsider_bearer_client, client, team, owner, number, django_assert_max_num_queries
 ):
     mapped = TextUserNumberMap.objects.create(team=team, number=number, user=owner)
-    for n in range(3):
+    for _ in range(3):
         user = UserFactory()
         MembershipFactory(team=team, user=user)
         TextUserNumberMap.objects.create(team=team, number=number, user=user)
