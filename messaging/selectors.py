@@ -31,10 +31,5 @@ def team_get(*, uid: UUID, team_ids: Iterable[int]) -> Team | None:
     return Team.objects.filter(uid=uid, pk__in=list(team_ids)).first()
 
 
-def text_number_for_inbound(*, uid: UUID) -> TextNumber | None:
-    """The provider's inbound webhook carries no caller: the number is found by its unguessable uid alone."""
-    return TextNumber.objects.select_related("account").filter(uid=uid).first()
-
-
 def team_get_by_pk(*, pk: int) -> Team | None:
     return Team.objects.filter(pk=pk).first()

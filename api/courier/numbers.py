@@ -86,14 +86,9 @@ class TextNumberInboundView(PublicEndpointMixin, CourierFlatAPIView):
         signature = request.headers.get("X-Twilio-Signature", "")
         if not backend.verify_inbound(url=request.build_absolute_uri(), params=params, signature=signature):
             raise PermissionDeniedError("Invalid provider signature.")
-        number = selectors.text_number_for_inbound(uid=uid)
-        if number is None:
-            raise not_found("id", "text account number")
         try:
             message = backend.parse_inbound(params)
         except sms.InvalidInbound as exc:
             raise ValidationFailed(str(exc)) from None
-        if message.to != number.phone_number:
-            raise ValidationFailed("To: the message was not sent to this number.")
-        inbound.inbound_receive(number=number, message=message)
+        inbound.inbound_receive_for(number_uid=uid, message=message)
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")

@@ -33,9 +33,8 @@ def receive(number, django_capture_on_commit_callbacks):
     def receive(body: str, *, sender: str = MEMBER_PHONE, sid: str | None = None) -> InboundText:
         message = sms.InboundSms(sid=sid or f"SM{next(counter):032d}", sender=sender, to=number.phone_number, body=body)
         with django_capture_on_commit_callbacks(execute=True):
-            row, _ = inbound.inbound_receive(number=number, message=message)
-        row.refresh_from_db()
-        return row
+            row_id, _ = inbound.inbound_receive_for(number_uid=number.uid, message=message)
+        return InboundText.objects.get(pk=row_id)
 
     return receive
 
