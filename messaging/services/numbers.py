@@ -7,10 +7,10 @@ import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import active_member_get
+from core import links
 from core.exceptions import NotFoundError, ProviderUnavailable, ValidationFailed
 from core.phones import normalize_phone
 from messaging import sms
@@ -26,7 +26,7 @@ def inbound_url(number_uid: uuid.UUID) -> str:
     """Where the provider posts this number's inbound messages (empty when no public URL is configured)."""
     if not settings.PUBLIC_BASE_URL:
         return ""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("courier:text-number-inbound", kwargs={"uid": number_uid})
+    return links.build("sms-inbound", uid=number_uid)
 
 
 def _area_code(value: str) -> str:
