@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from accounts.permissions import Action
 from api.courier.base import CourierViewSet
 from api.courier.filters_numbers import UserConsentFilter
 from api.courier.serializers.consents import (
@@ -66,5 +67,6 @@ class OrgPreferenceViewSet(CourierViewSet):
     def create(self, request, *args, **kwargs):
         serializer = OrgPreferenceSetSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        self.require(Action.CONFIGURE_MESSAGING, team_id=serializer.validated_data["team"].pk)
         row = preferences.org_preference_set(**serializer.validated_data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.permissions import Action
 from api.courier.base import CourierFlatAPIView
 from api.courier.filters_numbers import TextNumberFilter
 from api.courier.serializers.numbers import (
@@ -37,12 +38,15 @@ class TextNumberViewSet(SmsResourceViewSet):
 
     @extend_schema(request=TextNumberCreateSerializer, responses={201: TextNumberSerializer})
     def create(self, request, *args, **kwargs):
-        number = numbers.text_number_provision(**self.validated(TextNumberCreateSerializer))
+        data = self.validated(TextNumberCreateSerializer)
+        self.require(Action.CONFIGURE_MESSAGING, team_id=data["account"].team_id)
+        number = numbers.text_number_provision(**data)
         return self.read_response(number, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=TextNumberUpdateSerializer, responses={200: TextNumberSerializer})
     def partial_update(self, request, *args, **kwargs):
         number = self.get_object()
+        self.require(Action.CONFIGURE_MESSAGING, team_id=number.account.team_id)
         number = numbers.text_number_update(number=number, **self.validated(TextNumberUpdateSerializer, partial=True))
         return self.read_response(number)
 
@@ -50,6 +54,7 @@ class TextNumberViewSet(SmsResourceViewSet):
     @action(detail=True, methods=["post"], url_path="reset-logs")
     def reset_logs(self, request, *args, **kwargs):
         number = self.get_object()
+        self.require(Action.CONFIGURE_MESSAGING, team_id=number.account.team_id)
         numbers.text_number_reset_logs(number=number)
         return self.read_response(number, status_code=status.HTTP_201_CREATED)
 
@@ -65,6 +70,7 @@ class ClaimNumberView(CourierFlatAPIView):
         account = selectors.text_account_get(uid=uid, team_ids=self.caller_team_ids())
         if account is None:
             raise not_found("id", "text account")
+        self.require(Action.CONFIGURE_MESSAGING, team_id=account.team_id)
         serializer = ClaimNumberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         number = numbers.text_number_provision(account=account, notes=serializer.validated_data["notes"])

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 
+from accounts.permissions import Action
 from api.courier.filters_numbers import TextUserNumberMapFilter
 from api.courier.serializers.numbers import TextUserNumberMapCreateSerializer, TextUserNumberMapSerializer
 from api.courier.sms_common import SmsResourceViewSet
@@ -20,5 +21,7 @@ class TextUserNumberMapViewSet(SmsResourceViewSet):
 
     @extend_schema(request=TextUserNumberMapCreateSerializer, responses={201: TextUserNumberMapSerializer})
     def create(self, request, *args, **kwargs):
-        mapped = numbers.text_user_number_map_set(**self.validated(TextUserNumberMapCreateSerializer))
+        data = self.validated(TextUserNumberMapCreateSerializer)
+        self.require(Action.CONFIGURE_MESSAGING, team_id=data["team"].pk)
+        mapped = numbers.text_user_number_map_set(**data)
         return self.read_response(mapped, status_code=status.HTTP_201_CREATED)
