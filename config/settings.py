@@ -229,6 +229,9 @@ OTP_RESEND_COOLDOWN_SECONDS = env_int("OTP_RESEND_COOLDOWN_SECONDS", 30)
 OTP_HOURLY_LIMIT_PER_PHONE = env_int("OTP_HOURLY_LIMIT_PER_PHONE", 5)
 OTP_HOURLY_LIMIT_PER_IP = env_int("OTP_HOURLY_LIMIT_PER_IP", 20)
 QR_LOGIN_TTL_SECONDS = env_int("QR_LOGIN_TTL_SECONDS", 60)
+# Per caller: phones/emails matched against users a day, invitations delivered an hour (accounts.services.discovery).
+PEOPLE_LOOKUPS_PER_DAY = env_int("PEOPLE_LOOKUPS_PER_DAY", 10_000)
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 100)
 
 # --- SMS -----------------------------------------------------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "console")

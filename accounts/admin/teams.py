@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from accounts.admin.scoping import TeamScopedAdminMixin, acting_membership, adopt, report_refusal
 from accounts.models import Membership, Team
 from accounts.permissions import ASSIGNABLE, ORDERED_STATUSES, can_manage, team_permissions
+from accounts.services.invitations import membership_invite
 from accounts.services.memberships import membership_add, membership_change, membership_remove
 from core.exceptions import ApplicationError
 
@@ -123,14 +124,16 @@ class MembershipAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            created = membership_add(
-                team=data["team"],
-                user=data["user"],
-                status=data["status"],
-                invited_by=request.user,
-                is_manager=data.get("is_manager", False),
-                role=data.get("role", ""),
-            )
+            fields = {"is_manager": data.get("is_manager", False), "role": data.get("role", "")}
+            if data["user"].pk == request.user.pk:  # adding oneself is one's own call
+                created = membership_add(
+                    team=data["team"], user=data["user"], status=data["status"], invited_by=request.user, **fields
+                )
+            else:
+                # Adding someone else needs their consent (issue 8): an invited, pending member until they accept.
+                created = membership_invite(
+                    team=data["team"], user=data["user"], inviter=request.user, status=data["status"], **fields
+                )
             adopt(obj, created)
             return
         fields = {name: data[name] for name in form.changed_data if name in data}

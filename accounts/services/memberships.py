@@ -10,7 +10,8 @@ Status = Membership.Status
 
 
 def membership_of(*, team: Team, user: User) -> Membership:
-    membership = Membership.objects.filter(team=team, user=user, is_active=True).first()
+    # An invited member who has not accepted is not a member yet (issue 8): no rights in the team.
+    membership = Membership.objects.filter(team=team, user=user, is_active=True, invitation_pending=False).first()
     if membership is None:
         raise PermissionDeniedError("You are not a member of this team.")
     return membership
@@ -19,7 +20,7 @@ def membership_of(*, team: Team, user: User) -> Membership:
 def _other_owners(membership: Membership) -> bool:
     return (
         Membership.objects.select_for_update(of=("self",))
-        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True)
+        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True, invitation_pending=False)
         .exclude(pk=membership.pk)
         .exists()
     )

@@ -130,7 +130,7 @@ def unavailable_days(*, team: Team, user: User, start_at, end_at) -> list[str]:
 
 def _check_assignee(*, team: Team, assignee: User, start_at, end_at, force: bool) -> None:
     if not Membership.objects.active().filter(team=team, user=assignee).exists():
-        raise ValidationFailed.for_field("assignee_id", "The assignee is not a member of this team.")
+        raise ValidationFailed.for_field("assignee_id", "No such user.")  # as an unknown id: ids cannot be probed
     if force:
         return
     blocked = unavailable_days(team=team, user=assignee, start_at=start_at, end_at=end_at)
