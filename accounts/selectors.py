@@ -252,3 +252,18 @@ def device_get(*, user: User, device_id: str) -> Device:
 
 def devices_list(*, user: User):
     return Device.objects.filter(user=user).order_by("id")
+
+
+# --- members of a team (courier user ids are user uids) ----------------------------------------------------------
+
+
+def active_member_get(*, team_id: int, user_uid) -> User | None:
+    """The user `user_uid` when they are an active member of the team (courier user ids are user uids)."""
+    return User.objects.filter(
+        uid=user_uid, memberships__in=Membership.objects.active().filter(team_id=team_id)
+    ).first()
+
+
+def active_member_by_phone(*, team_id: int, phone: str) -> User | None:
+    """The active member of the team whose mobile is `phone` (E.164), if any."""
+    return User.objects.filter(phone=phone, memberships__in=Membership.objects.active().filter(team_id=team_id)).first()

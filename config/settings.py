@@ -198,6 +198,10 @@ SPECTACULAR_SETTINGS = {
         "ShiftRequestStatusEnum": "workforce.models.ShiftRequest.Status",
         "TimesheetStatusEnum": "workforce.models.Timesheet.Status",
         "AttendanceStatusEnum": "workforce.models.Attendance.Status",
+        "DeviceTypeEnum": "accounts.models.Device.Type",
+        "UserConsentTypeEnum": "messaging.models.UserConsent.Type",
+        "OrgPreferenceTypeEnum": ["string", "json"],
+        "OrgPreferenceNameEnum": "messaging.services.preferences.NAMES",
     },
 }
 JSON_API_FORMAT_FIELD_NAMES = "dasherize"
@@ -243,6 +247,20 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
 # Public base URL Twilio calls back on (e.g. https://crewdesk.example.com); no callback is requested when unset.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 SMS_STUCK_AFTER_SECONDS = env_int("SMS_STUCK_AFTER_SECONDS", 300)
+# The console backend notes the references it printed here (never the bodies), to answer "did you send it?".
+SMS_CONSOLE_JOURNAL = env_str("SMS_CONSOLE_JOURNAL", str(VAR_DIR / "sms-console-journal.jsonl"))
+# Replies match a text sent with expected-responses to the same phone within this many days.
+SMS_REPLY_WINDOW_DAYS = env_int("SMS_REPLY_WINDOW_DAYS", 7)
+
+# --- Outbound webhooks (messaging/services/webhooks.py) -------------------------------------------------------------
+# A delivery is retried with exponential backoff (5 s doubling, at most 1 h apart) for this long, then `failed`.
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Callbacks never reach private, link-local or loopback addresses; loopback only where this is on (tests,
+# `make run` with a receiver on the same machine). Never on in production.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+# After a secret is rotated, deliveries are signed with the old one too for this long.
+WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = env_int("WEBHOOK_SECRET_ROTATION_GRACE_SECONDS", 24 * 3600)
 
 # --- Celery --------------------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

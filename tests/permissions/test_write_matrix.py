@@ -24,7 +24,7 @@ from accounts.services.credentials import api_key_create, auth_token_issue
 from accounts.services.integrations import integration_create
 from accounts.services.invitations import invitation_create_link
 from accounts.services.team_admin import setting_put
-from messaging.models import TextAccount
+from messaging.models import TextAccount, TextNumber
 from tests.factories import DeviceFactory, MembershipFactory, TeamFactory, UserFactory
 from workforce.models import ShiftRequest
 from workforce.services import attendance, events, timesheets
@@ -247,6 +247,70 @@ WRITES = [
             }
         },
     ),
+    # courier two-way SMS (issue 12): numbers, maps and preferences configure how the team sends (managers);
+    # texts, consents and lookups are any member's; the provider's inbound webhook is public (signed by Twilio).
+    Write(
+        "courier",
+        "POST",
+        "text-account-numbers",
+        "manager_body",
+        lambda w: {"data": {"type": "text-account-numbers", "attributes": {"account-id": w["text_account"]}}},
+    ),
+    Write(
+        "courier",
+        "PATCH",
+        "text-account-numbers/{text_number}",
+        "manager",
+        lambda w: {"data": {"type": "text-account-numbers", "id": w["text_number"], "attributes": {"notes": "x"}}},
+    ),
+    Write("courier", "POST", "text-account-numbers/{text_number}/reset-logs", "manager", {}),
+    Write("courier", "POST", "text-accounts/{text_account}/claim-number/", "manager", {"notes": "claimed"}),
+    Write("courier", "POST", "text-accounts/{text_account}/claim-number", "manager", {"notes": "claimed"}),
+    Write("courier", "POST", "text-account-numbers/{text_number}/inbound/", "public"),
+    Write("courier", "POST", "text-account-numbers/{text_number}/inbound", "public"),
+    Write(
+        "courier",
+        "POST",
+        "text-number-info",
+        "self",  # a lookup in the caller's own organization (an outsider's lands in theirs)
+        {"data": {"type": "text-number-info", "attributes": {"number": "+12025550143"}}},
+    ),
+    Write(
+        "courier",
+        "POST",
+        "text-user-number-maps",
+        "manager_body",
+        lambda w: {
+            "data": {
+                "type": "text-user-number-maps",
+                "attributes": {"number-id": w["text_number"], "user-id": w["owner_uid"]},
+            }
+        },
+    ),
+    Write(
+        "courier",
+        "POST",
+        "user-consents",
+        "member_body",
+        lambda w: {
+            "data": {
+                "type": "user-consents",
+                "attributes": {"organization-id": w["team_uid"], "user-id": w["owner_uid"], "type": "sms"},
+            }
+        },
+    ),
+    Write(
+        "courier",
+        "POST",
+        "org-preferences",
+        "manager_body",
+        lambda w: {
+            "data": {
+                "type": "org-preferences",
+                "attributes": {"organization-id": w["team_uid"], "name": "sms-help-message", "value": "Help!"},
+            }
+        },
+    ),
     # --- tada ---
     *(
         Write("tada", "POST", path, "public")
@@ -356,6 +420,7 @@ def _build_world() -> dict:
         team=team, by=member, as_manager=False, timesheet_id=member_timesheet.pk, work_hours=1
     )
     text_account = TextAccount.objects.create(team=team)
+    text_number = TextNumber.objects.create(account=text_account, phone_number="+12025550123")
     from messaging.services import text_queue
 
     text = text_queue(to="+79160002222", body="hello", team_id=team.pk, account=text_account)
@@ -399,6 +464,7 @@ def _build_world() -> dict:
         "member_timesheet": member_timesheet.pk,
         "member_item": member_item.pk,
         "text_account": str(text_account.uid),
+        "text_number": str(text_number.uid),
         "text_uid": str(text.uid),
         "member_device_pk": member_device.pk,
         "member_device_id": member_device.device_id,
