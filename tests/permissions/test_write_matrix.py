@@ -10,8 +10,8 @@ outsider, the owner of another team; api_key, a key of the team made by its owne
 """
 
 import datetime
-from dataclasses import dataclass, field
-from typing import Any
+import importlib
+import pathlib
 
 import pytest
 from django.db import transaction
@@ -26,70 +26,19 @@ from accounts.services.invitations import invitation_create_link
 from accounts.services.team_admin import setting_put
 from messaging.models import TextAccount, TextNumber
 from tests.factories import DeviceFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.permissions.matrix import (
+    ALLOWED,
+    POLICIES,
+    PREFIX,
+    ROLES,
+    TOMORROW,
+    Write,
+)
 from workforce.models import ShiftRequest
 from workforce.services import attendance, events, timesheets
 from workforce.services import shifts as shift_services
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("owner", "manager", "member", "outsider", "api_key")
-ALLOWED, FORBIDDEN, HIDDEN = "allowed", 403, 404
-# Another team's object named in the body (not the path) is refused like an id that does not exist: 404, or the
-# 422 a field gets for an unknown id. Either way nothing is revealed or changed.
-HIDDEN_IN_BODY = (404, 422)
-
-# Policy → the answer each role gets. "current_*": tommy endpoints that act on the caller's current team, where the
-# outsider acts in (and is allowed in) their own team; object policies name an object of our team in the path/body.
-POLICIES: dict[str, dict[str, Any]] = {
-    # Anyone authenticated, on their own records (me, own devices, new teams, ui settings).
-    "self": dict.fromkeys(ROLES, ALLOWED),
-    # An object of the team: any member of the team.
-    "member": {"owner": ALLOWED, "manager": ALLOWED, "member": ALLOWED, "outsider": HIDDEN, "api_key": ALLOWED},
-    # An object of the team: its managers (owner, admin, workforce manager).
-    "manager": {"owner": ALLOWED, "manager": ALLOWED, "member": FORBIDDEN, "outsider": HIDDEN, "api_key": ALLOWED},
-    # An object of the team: its owners and admins only (team settings, people, integrations, invitations).
-    "admin": {"owner": ALLOWED, "manager": FORBIDDEN, "member": FORBIDDEN, "outsider": HIDDEN, "api_key": ALLOWED},
-    # The team itself, destructively: owners only (an API key acts as the owner who made it).
-    "owner": {"owner": ALLOWED, "manager": FORBIDDEN, "member": FORBIDDEN, "outsider": HIDDEN, "api_key": ALLOWED},
-    # The member's own object (their device, request, timesheet): nobody else, not even a manager (404).
-    "own": {"owner": HIDDEN, "manager": HIDDEN, "member": ALLOWED, "outsider": HIDDEN, "api_key": HIDDEN},
-    # An object of the team named in the body: any member / its managers; the member's own object.
-    "member_body": {
-        "owner": ALLOWED, "manager": ALLOWED, "member": ALLOWED, "outsider": HIDDEN_IN_BODY, "api_key": ALLOWED,
-    },
-    "manager_body": {
-        "owner": ALLOWED, "manager": ALLOWED, "member": FORBIDDEN, "outsider": HIDDEN_IN_BODY, "api_key": ALLOWED,
-    },
-    "own_body": dict.fromkeys(ROLES, HIDDEN_IN_BODY) | {"member": ALLOWED},
-    # Tommy's current team, for any member.
-    "current_member": dict.fromkeys(ROLES, ALLOWED),
-    # Tommy's current team, for its managers.
-    "current_manager": {
-        "owner": ALLOWED, "manager": ALLOWED, "member": FORBIDDEN, "outsider": ALLOWED, "api_key": ALLOWED,
-    },
-    # Tommy's current team, for its owners and admins.
-    "current_admin": {
-        "owner": ALLOWED, "manager": FORBIDDEN, "member": FORBIDDEN, "outsider": ALLOWED, "api_key": ALLOWED,
-    },
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Write:
-    family: str
-    method: str
-    path: str  # after the family prefix; `{name}` is filled from the world
-    policy: str  # a key of POLICIES, or "public" (no credential needed: login steps, provider callbacks)
-    body: Any = field(default_factory=dict)  # a dict, or a function of the world
-    format: str = "json"
-
-    @property
-    def id(self) -> str:
-        return f"{self.family} {self.method} {self.path}"
-
-
-PREFIX = {"tommy": "/api/v1/", "courier": "/courier/v1/", "inbox": "/inbox/v3/", "tada": "/api/v3/"}
-TOMORROW = datetime.date.today() + datetime.timedelta(days=1)
 
 
 def _shift_body(world):
@@ -97,7 +46,7 @@ def _shift_body(world):
     return {"start_at": start.isoformat(), "end_at": (start + datetime.timedelta(hours=8)).isoformat()}
 
 
-WRITES = [
+CORE_WRITES = [
     # --- tommy: users, me, sessions, devices ---
     Write("tommy", "POST", "users", "public"),
     Write("tommy", "POST", "users/reset_password", "public"),
@@ -342,6 +291,15 @@ WRITES = [
 ]
 
 
+# Later areas keep their rows in tests/permissions/writes_<area>.py: `WRITES` (a list of Write) and, when their
+# rows need objects, `extend_world(world) -> dict` (world["objects"] holds the teams and people).
+AREAS = [
+    importlib.import_module(f"tests.permissions.{path.stem}")
+    for path in sorted(pathlib.Path(__file__).parent.glob("writes_*.py"))
+]
+WRITES = CORE_WRITES + [write for area in AREAS for write in area.WRITES]
+
+
 # --- the world -----------------------------------------------------------------------------------------------------
 
 
@@ -361,7 +319,11 @@ def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at its end; every test runs in its own
     savepoint (pytest-django), so what one request changes never reaches the next (setUpTestData's pattern)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _build_world()
+        world = _build_world()
+        for area in AREAS:
+            if hasattr(area, "extend_world"):
+                world.update(area.extend_world(world))
+        yield world
         transaction.set_rollback(True)
 
 
@@ -444,6 +406,14 @@ def _build_world() -> dict:
     credentials["api_key"] = api_key_create(team=team, created_by=owner)[1]
     users = {"owner": owner, "manager": manager, "member": member, "outsider": outsider, "api_key": owner}
     return {
+        "objects": {
+            "team": team,
+            "other_team": other_team,
+            "owner": owner,
+            "manager": manager,
+            "member": member,
+            "outsider": outsider,
+        },
         "credentials": credentials,
         "users": users,
         "team_uid": str(team.uid),
