@@ -43,10 +43,15 @@ app.conf.beat_schedule = {
         "schedule": 10.0,
         "options": {"expires": 9},
     },
-    "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services.py)
+    "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services/demo.py)
         "task": "automations.syncs_sweep_task",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    "automations-runs-tick": {  # due action runs, watched triggers, lost runs (automations/services/runs.py)
+        "task": "automations.runs_tick_task",
+        "schedule": 5.0,
+        "options": {"expires": 4},
     },
     "workforce-notices-tick": {  # shift reminders: plan rows + send the due ones (workforce/services/notices.py)
         "task": "workforce.notices_tick_task",
