@@ -46,7 +46,16 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "shiftnotice": ("view",),
     },
     "messaging": {"text": ("view",)},
-    "automations": {"sync": ("view", "add")},
+    "automations": {
+        "sync": ("view", "add"),
+        "developer": ("view",),
+        "addon": ("view",),
+        "action": ("view",),
+        "addoninstall": ("view",),
+        "actioninstall": ("view", "change"),
+        "actionrun": ("view",),
+        "historyentry": ("view",),
+    },
 }
 
 

@@ -20,8 +20,10 @@ MESSAGE = {
 class SendSms(Activity):
     key = "send_sms"
     name = "Send an SMS"
-    description = "Texts a member, a group of members, or the person the trigger is about (one text each; nobody "
-    "who opted out is texted)."
+    description = (
+        "Texts a member, a group of members, or the person the trigger is about (one text each; nobody who opted "
+        "out is texted)."
+    )
     settings = {"message": MESSAGE, **people.RECIPIENT_SETTINGS}
     required_settings = ("message", "to")
     permission = ("sms", "send")

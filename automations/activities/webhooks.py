@@ -11,8 +11,10 @@ EVENT_TYPE = "automation.run"
 class CallWebhook(Activity):
     key = "call_webhook"
     name = "Call a webhook"
-    description = "POSTs the run (action, trigger and its data) to a URL, signed with the team's Standard Webhooks "
-    "secret and retried for a day until it is accepted."
+    description = (
+        "POSTs the run (action, trigger and its data) to a URL, signed with the team's Standard Webhooks secret and "
+        "retried for a day until it is accepted."
+    )
     settings = {
         "url": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "http(s) URL to POST to."},
         "event_type": {
