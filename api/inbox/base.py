@@ -3,11 +3,12 @@
 Error envelope: {"error": {"code": <int>, "message"}, "traceId"} with the document's numeric codes.
 """
 
-from rest_framework import parsers, viewsets
+from rest_framework import viewsets
 from rest_framework.views import APIView
 
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.parsers import JSONParser
 
 # The document's code table (spec/inbox.md "Error codes") keyed by HTTP status; its suggested mapping.
 INBOX_CODES = {
@@ -30,7 +31,7 @@ INBOX_CODES = {
 class InboxViewMixin(CallerScopeMixin, FamilyViewMixin):
     family = "inbox"
     renderer_classes = [OrjsonRenderer]
-    parser_classes = [parsers.JSONParser]
+    parser_classes = [JSONParser]
     pagination_class = None
 
     def render_problem(self, problem: Problem) -> dict:
