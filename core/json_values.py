@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import orjson
 
+from core.exceptions import ValidationFailed
+
 SAFE_INTEGER = 2**53 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -33,6 +35,8 @@ class JsonLimits:
 REQUEST_BODY = JsonLimits(max_depth=64, min_int=INT64_MIN, max_int=INT64_MAX)
 # Free-form JSON a client stores and reads back (and other clients read: I-JSON numbers).
 FREEFORM = JsonLimits(max_depth=16, min_int=-SAFE_INTEGER, max_int=SAFE_INTEGER, max_bytes=64_000)
+# A device's address book: up to 10,000 contacts, so its size is bounded by that count and the request body limit.
+ADDRESS_BOOK = JsonLimits(max_depth=16, min_int=-SAFE_INTEGER, max_int=SAFE_INTEGER)
 
 
 def json_value_problem(value, limits: JsonLimits = FREEFORM) -> str | None:
@@ -60,3 +64,34 @@ def json_value_problem(value, limits: JsonLimits = FREEFORM) -> str | None:
     if limits.max_bytes is not None and len(orjson.dumps(value)) > limits.max_bytes:
         return f"must be at most {limits.max_bytes} bytes as JSON."
     return None
+
+
+def check_json_value(value, *, field: str, limits: JsonLimits = FREEFORM):
+    """`value` unchanged, or ValidationFailed naming `field` (for services that store client JSON)."""
+    problem = json_value_problem(value, limits)
+    if problem is not None:
+        raise ValidationFailed.for_field(field, problem)
+    return value
+
+
+RENDER_MAX_DEPTH = 200  # below orjson's own limit (255 levels)
+
+
+def json_safe_copy(value, depth: int = 0):
+    """A copy of `value` that any JSON encoder renders: integers beyond int64 become their decimal strings,
+    non-finite floats null, nesting beyond RENDER_MAX_DEPTH null. Renderers fall back to it when a stored value
+    (written before these checks, or by a path that skipped them) cannot be encoded, so one bad row never turns
+    a whole list into a 500."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if INT64_MIN <= value <= INT64_MAX else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict | list | tuple):
+        if depth >= RENDER_MAX_DEPTH:
+            return None
+        if isinstance(value, dict):
+            return {key: json_safe_copy(item, depth + 1) for key, item in value.items()}
+        return [json_safe_copy(item, depth + 1) for item in value]
+    return value

@@ -25,6 +25,7 @@ from accounts.permissions import ASSIGNABLE, is_manager
 from accounts.services.events import publish_event
 from accounts.services.memberships import membership_add
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from core.json_values import check_json_value
 from core.phones import normalize_phone
 
 Status = Membership.Status
@@ -53,6 +54,7 @@ def ui_settings_replace(*, user: User, data: dict) -> dict:
     """Replace the user's whole ui-settings document (a JSON object of at most 16,000 bytes)."""
     if not isinstance(data, dict):
         raise ValidationFailed("ui-settings must be a JSON object.", details={"ui_settings": ["must be an object"]})
+    check_json_value(data, field="ui_settings")
     size = _json_size(data)
     if size > UI_SETTINGS_MAX_BYTES:
         message = f"ui-settings may hold at most {UI_SETTINGS_MAX_BYTES} bytes; got {size}."

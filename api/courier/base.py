@@ -6,6 +6,8 @@ Where the document departs from JSON:API it wins (DESIGN.md §1): the error `sta
 the `page[limit]`-style keys, and every document carries `"meta": {}`.
 """
 
+import logging
+
 from rest_framework import parsers as drf_parsers
 from rest_framework import renderers as drf_renderers
 from rest_framework import viewsets
@@ -20,6 +22,9 @@ from core.api.errors import Problem
 from core.api.filters import DocumentedQueryFilterBackend
 from core.api.pagination import PageLimitOffsetPagination
 from core.api.parsers import JSONParser
+from core.json_values import json_safe_copy
+
+logger = logging.getLogger("crewdesk.api")
 
 
 class _AlwaysMeta(drf_renderers.JSONRenderer):
@@ -28,7 +33,11 @@ class _AlwaysMeta(drf_renderers.JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and "data" in data:
             data.setdefault("meta", {})
-        return super().render(data, accepted_media_type, renderer_context)
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except (ValueError, RecursionError):  # a stored non-finite number, nesting beyond the encoder's limit
+            logger.warning("A value could not be rendered as stored; rendering a JSON-safe copy", exc_info=True)
+            return super().render(json_safe_copy(data), accepted_media_type, renderer_context)
 
 
 class CourierRenderer(jsonapi_renderers.JSONRenderer, _AlwaysMeta):

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from rest_framework import serializers
 
 from accounts.models import Device, Membership, User
+from core.api.validators import FreeformJSON
 from core.phones import normalize_phone
 
 
@@ -176,7 +177,7 @@ class SettingContextSerializer(serializers.Serializer):
 class SettingDataSerializer(serializers.Serializer):
     """`SettingData`: `data` (any JSON value but null, required), `context`, `_format` (leading underscore)."""
 
-    data = serializers.JSONField()
+    data = serializers.JSONField(validators=[FreeformJSON()])
     context = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     def get_fields(self):
