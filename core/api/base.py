@@ -37,6 +37,12 @@ class OrjsonRenderer(renderers.JSONRenderer):
             return orjson.dumps(json_safe_copy(data), option=orjson.OPT_NON_STR_KEYS, default=str)
 
 
+class LengthRequired(APIException):
+    status_code = 411
+    default_detail = "Send the body with a Content-Length header; chunked request bodies are not accepted."
+    default_code = "length_required"
+
+
 class AllowedMethodsMetadata(BaseMetadata):
     """OPTIONS answers with the `Allow` header (set on every response) and no introspection: no family documents
     OPTIONS, and DRF's SimpleMetadata would call get_object() on views that have no queryset."""
@@ -56,6 +62,10 @@ class FamilyViewMixin:
         return [cls() for cls in _authentication_classes(self.family)]
 
     def initial(self, request, *args, **kwargs):
+        # Django reads CONTENT_LENGTH bytes of a body, so a chunked body (Transfer-Encoding, no Content-Length) was
+        # read as empty: a chunked PUT /ui-settings replaced the settings with {}. Refused before anything reads it.
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            raise LengthRequired()
         # DRF parses JSON straight from the stream, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never applies to it:
         # refuse an oversized non-multipart body before anything reads it (file uploads are spooled by Django).
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
