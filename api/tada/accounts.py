@@ -7,10 +7,11 @@ from urllib.parse import quote
 import qrcode
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from accounts.services.users import device_delete, device_upsert, qr_login_compl
 from api.tada.base import ImageEndpointMixin, TadaAPIView
 from api.tada.serializers import accounts as s
 from core.api.base import PublicEndpointMixin
+from core.exceptions import RateLimited
 from core.phones import normalize_phone
 
 SESSION_BACKEND = "accounts.backends.LoginBackend"
@@ -65,15 +67,28 @@ LOGOUT_SCHEMA = inline_serializer("TadaLogout", {"location": serializers.CharFie
 
 
 class PingView(PublicTadaAPIView):
-    """POST/GET /ping → "pong". GET takes `delay_sec` (bounded) and `error` to test client error handling."""
+    """POST/GET /ping → "pong". GET takes `delay_sec` (bounded, budgeted) and `error` to test client error handling.
 
-    max_delay_sec = 10.0
+    A delayed ping holds a sync worker while it sleeps, so delays are capped at MAX_DELAY_SEC and budgeted: at most
+    DELAYED_AT_ONCE delayed pings sleep at a time on the whole server (a slot in the shared cache), one at a time per
+    client address and DELAYED_PER_MINUTE a minute per address; over budget is a 429 with Retry-After, at once."""
+
+    MAX_DELAY_SEC = 5.0
+    DELAYED_AT_ONCE = 1
+    DELAYED_PER_MINUTE = 10
 
     @extend_schema(operation_id="ping_post", request=None, responses=OpenApiTypes.STR)
     def post(self, request):
         return Response("pong")
 
-    @extend_schema(operation_id="ping_get", responses=OpenApiTypes.STR)
+    @extend_schema(
+        operation_id="ping_get",
+        parameters=[
+            OpenApiParameter("delay_sec", float, description=f"Answer after this many seconds (0–{MAX_DELAY_SEC:g})."),
+            OpenApiParameter("error", str, description="Present: answer a server error."),
+        ],
+        responses=OpenApiTypes.STR,
+    )
     def get(self, request):
         if "error" in request.query_params:
             raise RuntimeError("Server error requested with ?error (GET /ping).")
@@ -83,10 +98,36 @@ class PingView(PublicTadaAPIView):
                 delay = float(raw)
             except ValueError:
                 raise ValidationError({"delay_sec": ["must be a number of seconds."]}) from None
-            if not 0 <= delay <= self.max_delay_sec:
-                raise ValidationError({"delay_sec": [f"must be between 0 and {self.max_delay_sec:g}."]})
-            time.sleep(delay)
+            if not 0 <= delay <= self.MAX_DELAY_SEC:
+                raise ValidationError({"delay_sec": [f"must be between 0 and {self.MAX_DELAY_SEC:g}."]})
+            if delay > 0:
+                self.sleep_within_budget(delay, _client_ip(request) or "unknown")
         return Response("pong")
+
+    def sleep_within_budget(self, delay: float, ip: str) -> None:
+        hold = int(delay) + 5  # the keys outlive the sleep a little, and die by themselves if the worker does
+        minute = f"ping-delay:minute:{ip}"
+        cache.add(minute, 0, timeout=60)
+        try:
+            used = cache.incr(minute)
+        except ValueError:  # expired between add and incr
+            cache.set(minute, 1, timeout=60)
+            used = 1
+        if used > self.DELAYED_PER_MINUTE:
+            raise RateLimited("Too many delayed pings from this address; try again in a minute.", retry_after=60)
+        own = f"ping-delay:address:{ip}"
+        if not cache.add(own, 1, timeout=hold):
+            raise RateLimited("A delayed ping from this address is still waiting.", retry_after=hold)
+        slot = next(
+            (key for key in (f"ping-delay:slot:{n}" for n in range(self.DELAYED_AT_ONCE)) if cache.add(key, ip, hold)),
+            None,
+        )
+        try:
+            if slot is None:
+                raise RateLimited("The server is busy with delayed pings; try again shortly.", retry_after=hold)
+            time.sleep(delay)
+        finally:
+            cache.delete_many([own] + ([slot] if slot else []))
 
 
 class TimeView(PublicTadaAPIView):
