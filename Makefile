@@ -14,8 +14,8 @@ STAMP := $(VENV)/.requirements.stamp
 
 help:
 	@echo "make run      web (runserver :8000) + Celery worker with embedded beat, SQLite under var/"
-	@echo "make test     ruff check, ruff format --check, pytest (integration tests too when REDIS_URL is set)"
-	@echo "make lint     ruff check + ruff format --check"
+	@echo "make test     ruff, import contracts (lint-imports), pytest (integration tests too when REDIS_URL is set)"
+	@echo "make lint     ruff check + ruff format --check + import contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make migrate  manage.py migrate"
 	@echo "make bench    bench/bench_ping_me.py (gunicorn, requests/s of ping vs /me)"
@@ -37,11 +37,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format .

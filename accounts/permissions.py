@@ -6,6 +6,7 @@ members and other admins but never owners; members and guests manage nobody. Nob
 the last owner of a team can be neither demoted nor removed.
 """
 
+import enum
 from dataclasses import dataclass
 
 from accounts.models import Membership
@@ -92,3 +93,27 @@ def contact_permissions(viewer: Membership, target: Membership) -> ContactPermis
     manages = can_manage(viewer, target)
     fields = sorted(MANAGED_CONTACT_FIELDS) if manages else []
     return ContactPermissions(fields, not_guest, True, not_guest, manages, True)
+
+
+# --- team configuration and credentials ---------------------------------------------------------------------------
+
+
+class Action(enum.StrEnum):
+    """Team-wide actions beyond one's own records. Each family's context asks `may()` before acting."""
+
+    # Courier text accounts, and later numbers, channels, plugins and responders: who sends as the team, and how.
+    CONFIGURE_MESSAGING = "configure_messaging"
+    # Inbox `GET /keys`: the team's API keys (never their secrets).
+    READ_API_KEYS = "read_api_keys"
+
+
+# Who may do each action: the team's managers (owner, admin, or a member flagged workforce manager), nobody else.
+# An API key acts as the manager who made it (ApiKey.acts), so it may do what its maker may.
+MANAGER_ACTIONS = frozenset(Action)
+
+
+def may(membership: Membership | None, action: Action) -> bool:
+    """May the holder of `membership` (None: not in the team) do `action` in its team?"""
+    if membership is None:
+        return False
+    return action not in MANAGER_ACTIONS or membership.can_manage

@@ -1,25 +1,26 @@
 """Read queries of the accounts app reused by the API families, the admin and tasks (DESIGN.md §3).
 
-Tommy's "current account" lives here: `current_team_for(request)` is the ONE answer to "which team do /team,
-/team/*, /contacts (team contacts), workforce … act on for this caller".
+`current_membership()` is the ONE answer to "which team does this caller act in now, as whom" (tommy's current
+account, inbox's company); `acting_membership()` answers it for one given team (tada's team uid, courier's
+organization). Each family's api/<family>/context.py applies its document's rule on top of these.
 
 An `Account` is tommy's polymorphic account (spec tommy-1 "Resource: Account"): the user themselves (`User`), a team
 they act for as owner/admin (`Team`), or their membership in a team (`TeamMember`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
-from accounts.models import ApiKey, Membership, Team, User
+from accounts.models import ApiKey, Device, Membership, Team, User
 from accounts.permissions import is_manager
-from accounts.services.tommy import users_visible_to
+from accounts.services.profiles import users_visible_to
+from core.exceptions import NotFoundError
 
 USER, TEAM, TEAM_MEMBER = "User", "Team", "TeamMember"
 ACCOUNT_TYPES = (USER, TEAM, TEAM_MEMBER)
-
-_CACHE_ATTR = "_crewdesk_current_team"
 
 
 # --- teams -------------------------------------------------------------------------------------------------------
@@ -52,46 +53,34 @@ def _membership_for_account(user: User, account_type: str, account_id: int | Non
     return memberships.filter(pk=account_id).first()
 
 
-def current_membership_for(request) -> Membership | None:
-    """The caller's membership in their current team (None when they have none).
+def current_membership(*, user: User, api_key: ApiKey | None = None, team_ids=None) -> Membership | None:
+    """Which team a caller works in now, and as whom: the one answer every family's context builds on.
 
-    For an API key this costs no query: its team and its maker's membership came with the credential
-    (`ApiKey.maker_membership`). Every workforce request starts here, so it stays lean.
+    An API key acts in its own team as the manager who made it (loaded with the key: no query). A user acts in the
+    team of their current account (a Team or TeamMember) while they still belong to it and `team_ids` (the
+    credential's teams) allows it, else in their first active team, confirmed memberships first. None when the
+    user is in no team. The membership comes with `user` and `team`.
     """
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiKey):
-        setattr(request, _CACHE_ATTR, auth.team)
-        return auth.maker_membership
-    team = current_team_for(request)
-    if team is None:
-        return None
-    return Membership.objects.active().filter(team=team, user=request.user).select_related("user", "team").first()
+    if api_key is not None:
+        return api_key.maker_membership if api_key.acts else None
+    memberships = Membership.objects.active().filter(user=user).select_related("user", "team")
+    if team_ids is not None:
+        memberships = memberships.filter(team_id__in=list(team_ids))
+    account_type, account_id = user.current_account_type, user.current_account_id
+    membership = None
+    if account_id is not None and account_type == TEAM:
+        membership = memberships.filter(team_id=account_id).first()
+    elif account_id is not None and account_type == TEAM_MEMBER:
+        membership = memberships.filter(pk=account_id).first()
+    return membership or memberships.order_by("need_confirmation", "id").first()
 
 
-def current_team_for(request) -> Team | None:
-    """Which team the caller works in now (memoised on the request).
-
-    An API key → its team. Otherwise the user's current account when it is a Team or TeamMember they still belong
-    to; otherwise their first active team (confirmed memberships first). None when the user is in no team.
-    """
-    if hasattr(request, _CACHE_ATTR):
-        return getattr(request, _CACHE_ATTR)
-    auth = getattr(request, "auth", None)
-    team = None
-    if isinstance(auth, ApiKey):
-        team = auth.team
-    else:
-        user = request.user
-        allowed = getattr(auth, "team_ids", None)
-        membership = _membership_for_account(user, user.current_account_type, user.current_account_id)
-        if membership is None or (allowed is not None and membership.team_id not in allowed):
-            fallback = Membership.objects.active().filter(user=user).select_related("team")
-            if allowed is not None:
-                fallback = fallback.filter(team_id__in=list(allowed))
-            membership = fallback.order_by("need_confirmation", "id").first()
-        team = membership.team if membership else None
-    setattr(request, _CACHE_ATTR, team)
-    return team
+def acting_membership(*, user: User, team_id: int, api_key: ApiKey | None = None) -> Membership | None:
+    """As whom a caller acts in one given team: an API key only in its own team (as its maker); a user through their
+    active membership there. None when the credential may not act in that team."""
+    if api_key is not None:
+        return api_key.maker_membership if api_key.acts and api_key.team_id == team_id else None
+    return Membership.objects.active().filter(user=user, team_id=team_id).select_related("user", "team").first()
 
 
 # --- accounts ----------------------------------------------------------------------------------------------------
@@ -220,3 +209,42 @@ def accounts_search(*, user: User, team_ids, phone: str | None, handle: str) -> 
     teams = teams_with_owner(Team.objects.filter(pk__in=list(team_ids), is_archived=False).filter(team_match))
     users = users_visible_to(user=user, team_ids=team_ids).filter(user_match).order_by("id")
     return [team_account(t) for t in teams.order_by("id")] + [user_account(u) for u in users]
+
+
+# --- me and devices ----------------------------------------------------------------------------------------------
+
+
+def me_get(*, user: User, team_ids: Iterable[int] | None = None) -> User:
+    """`user` with its devices and its teams (each carrying `caller_membership`) loaded in two queries.
+
+    `team_ids` limits the teams to what the credential may see (an API key sees its one team); None means every
+    active membership (a user token or session).
+    """
+    memberships = Membership.objects.active().filter(user=user).select_related("team", "user")
+    if team_ids is not None:
+        memberships = memberships.for_teams(team_ids)
+    user._prefetched_objects_cache = {}  # a user object reused across calls must not keep stale devices
+    prefetch_related_objects(
+        [user],
+        Prefetch("devices", queryset=Device.objects.order_by("id")),
+        Prefetch("memberships", queryset=memberships, to_attr="active_memberships"),
+    )
+    teams = []
+    for membership in user.active_memberships:
+        team = membership.team
+        team.caller_membership = membership
+        teams.append(team)
+    user.active_teams = teams
+    return user
+
+
+def device_get(*, user: User, device_id: str) -> Device:
+    """One of `user`'s devices; another user's device_id is simply not there (404)."""
+    device = Device.objects.filter(user=user, device_id=device_id).first()
+    if device is None:
+        raise NotFoundError("No such device.")
+    return device
+
+
+def devices_list(*, user: User):
+    return Device.objects.filter(user=user).order_by("id")

@@ -8,4 +8,6 @@ class ApiConfig(AppConfig):
     verbose_name = "API families"
 
     def ready(self) -> None:
-        from api import schema  # noqa: F401  (registers the OpenAPI descriptions of the credential readers)
+        from api import links, schema  # noqa: F401  (schema registers the OpenAPI descriptions of the credentials)
+
+        links.register_all()

@@ -12,6 +12,7 @@ from rest_framework import authentication, exceptions
 from accounts.models import ApiKey, Membership, User
 from accounts.services.credentials import credential_find, credential_touch
 from accounts.services.login_guard import login_guard
+from core.api.requests import client_ip
 
 
 @dataclass
@@ -25,10 +26,6 @@ class UserCredential:
         return frozenset(Membership.objects.active().filter(user=self.user).values_list("team_id", flat=True))
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class _SecretAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -40,7 +37,8 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         if secret is None:
             return None
         credential = credential_find(secret.strip())
-        if credential is None or credential.is_revoked:
+        if credential is None or not credential.acts:
+            # Also an API key whose maker no longer manages its team: the same answer in every family.
             raise exceptions.AuthenticationFailed("Invalid or revoked credentials.")
         user = credential.user
         if not user.is_active or user.status == User.Status.SUSPENDED:
@@ -48,7 +46,7 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         if (
             isinstance(credential, ApiKey)
             and credential.allowed_ips
-            and _client_ip(request) not in credential.allowed_ips
+            and (client_ip(request) or "") not in credential.allowed_ips
         ):
             raise exceptions.PermissionDenied("This API key may not be used from this address.")
         credential_touch(credential)
@@ -93,7 +91,7 @@ class BasicLoginAuthentication(authentication.BasicAuthentication):
     """HTTP Basic with an email or phone number as the user name (tommy)."""
 
     def authenticate_credentials(self, userid, password, request=None):
-        login_guard(login=userid, ip=request.META.get("REMOTE_ADDR") if request is not None else None)
+        login_guard(login=userid, ip=client_ip(request) if request is not None else None)
         user, _ = super().authenticate_credentials(userid, password, request)
         return user, UserCredential(user)
 
@@ -106,3 +104,11 @@ class SessionCookieAuthentication(authentication.SessionAuthentication):
         if result is None:
             return None
         return result[0], UserCredential(result[0])
+
+
+class CredentialMixin:
+    """For every family's context: the API key behind the request, if that is what authenticated it."""
+
+    def api_key(self) -> ApiKey | None:
+        auth = getattr(self.request, "auth", None)
+        return auth if isinstance(auth, ApiKey) else None

@@ -16,14 +16,14 @@ from django.utils import timezone
 from accounts.models import Membership, Team, User
 from accounts.services.events import publish_event
 from core.exceptions import NotFoundError, ValidationFailed
+from core.ids import UUID_PATTERN
 from messaging.models import Chat, ChatMessage, ChatParticipant
 
 # The tada Team shape's `max_message_update_age`: how long (seconds) after sending a message may still be edited.
 MESSAGE_TEXT_MAX = 16000
 CONTENT_TYPES = ("plain",)
 MESSAGE_EVENT = "server.message.updated"
-UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-JID = re.compile(rf"^(?P<kind>[dg])-(?P<uid>{UUID})$")
+JID = re.compile(rf"^(?P<kind>[dg])-(?P<uid>{UUID_PATTERN})$")
 
 
 # --- jids ----------------------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from core import links
 from core.exceptions import ValidationFailed
 from core.phones import normalize_phone
 from messaging import sms
@@ -75,7 +75,7 @@ def system_text_queue(*, to: str, body: str, purpose: str, team_id: int | None =
 def _status_callback_url(text: Text) -> str:
     if not settings.PUBLIC_BASE_URL:
         return ""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("courier:text-callback", kwargs={"uid": text.uid})
+    return links.build("sms-status-callback", uid=text.uid)
 
 
 def text_deliver(*, text_id: int) -> bool:

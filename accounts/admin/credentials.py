@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin, member_of_any
-from accounts.models import ApiKey, AuthToken, OneTimeCode
+from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin, member_of_any, request_team_ids
+from accounts.models import ApiKey, AuthToken, OneTimeCode, Team
 from accounts.services.credentials import api_key_create, api_key_revoke, auth_token_revoke
 
 
@@ -78,6 +78,12 @@ class ApiKeyAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return self.add_fields if obj is None else self.change_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A key acts as its maker (ApiKey.acts): even a superuser may make keys only for the teams they manage.
+        if db_field.name == "team":
+            kwargs["queryset"] = Team.objects.filter(pk__in=request_team_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.change_readonly

@@ -16,12 +16,7 @@ _CACHE_ATTR = "_crewdesk_managed_team_ids"
 
 def managed_team_ids(user) -> list[int]:
     """Teams `user` may administer: active memberships as owner/admin or workforce manager."""
-    return list(
-        Membership.objects.active()
-        .filter(user=user)
-        .filter(Q(status__in=[Membership.Status.OWNER, Membership.Status.ADMIN]) | Q(is_manager=True))
-        .values_list("team_id", flat=True)
-    )
+    return list(Membership.objects.active().managing().filter(user=user).values_list("team_id", flat=True))
 
 
 def request_team_ids(request) -> list[int]:

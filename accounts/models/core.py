@@ -165,6 +165,12 @@ class MembershipQuerySet(TeamScopedQuerySet):
         """Memberships that grant access: not removed, team not archived, invitation (if any) accepted."""
         return self.filter(is_active=True, invitation_pending=False, team__is_archived=False)
 
+    def managing(self):
+        """Memberships whose holder manages the team: owners, admins and workforce managers (Membership.can_manage)."""
+        return self.filter(
+            models.Q(status__in=[Membership.Status.OWNER, Membership.Status.ADMIN]) | models.Q(is_manager=True)
+        )
+
 
 class Membership(models.Model):
     """A user in a team. `status` is the access level; `role` is only a job title (tada's distinction)."""

@@ -61,6 +61,13 @@ class ApiKey(models.Model):
         memberships = Membership.objects.active().select_related("team")
         return memberships.filter(team_id=self.team_id, user=self.created_by).first()
 
+    @property
+    def acts(self) -> bool:
+        """A key acts only while unrevoked and its maker still manages its unarchived team (owner, admin or
+        workforce manager): a key never outlives the authority of the person who made it."""
+        membership = self.maker_membership
+        return not self.is_revoked and membership is not None and membership.can_manage
+
 
 class AuthToken(models.Model):
     """A per-user (and per-device) login token issued by sms-auth, qr-auth or a tommy session."""
@@ -83,6 +90,10 @@ class AuthToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def acts(self) -> bool:
+        return not self.is_revoked
 
     @cached_property
     def team_ids(self) -> frozenset[int]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import ApiKey, AuthToken, Device, Membership, Team, User, hash_secret
 from core.db.rows import ModelColumns, split_row
+from core.exceptions import PermissionDeniedError
 
 
 @transaction.atomic
@@ -19,7 +20,12 @@ def api_key_create(
     scopes: list[str] | None = None,
     allowed_ips: list[str] | None = None,
 ) -> tuple[ApiKey, str]:
-    """Return the key row and its plaintext; the plaintext is never stored and cannot be shown again."""
+    """Return the key row and its plaintext; the plaintext is never stored and cannot be shown again.
+
+    A key acts for its team as the manager who made it (ApiKey.acts), so only a manager of the team may make one:
+    a key made by anyone else would authenticate nowhere."""
+    if not Membership.objects.active().managing().filter(team=team, user=created_by).exists():
+        raise PermissionDeniedError("Only an owner, admin or workforce manager of the team may create its API keys.")
     plaintext = ApiKey.PREFIX + secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
         team=team,

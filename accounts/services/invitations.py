@@ -6,25 +6,22 @@
 
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Contact, Invitation, Membership, Team, User
 from accounts.permissions import team_permissions
 from accounts.services.contacts import contact_connect
 from accounts.services.memberships import membership_accept_invitation, membership_add, membership_of
-from core import sms
+from core import links, sms
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 
 
 def invitation_link(invitation: Invitation) -> str:
-    """Where the invitee opens it: the tommy invitation URL (absolute when PUBLIC_BASE_URL is set)."""
-    path = reverse("tommy:invitation-detail", kwargs={"token": invitation.token})
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path if settings.PUBLIC_BASE_URL else path
+    """Where the invitee opens it (core.links: the family that serves invitations builds it)."""
+    return links.build("invitation", token=invitation.token)
 
 
 def _invitation_text(invitation: Invitation) -> str:

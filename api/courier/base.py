@@ -17,6 +17,7 @@ from rest_framework_json_api import parsers as jsonapi_parsers
 from rest_framework_json_api import renderers as jsonapi_renderers
 from rest_framework_json_api.utils import format_field_name
 
+from api.courier.context import CourierContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, UnknownPathMixin
 from core.api.errors import Problem
 from core.api.filters import DocumentedQueryFilterBackend
@@ -106,7 +107,7 @@ class CourierPlainJSONParser(CourierParser):
     media_type = "application/json"
 
 
-class CourierViewMixin(CallerScopeMixin, FamilyViewMixin):
+class CourierViewMixin(CourierContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "courier"
     renderer_classes = [CourierRenderer, CourierPlainJSONRenderer]
     parser_classes = [CourierParser, CourierPlainJSONParser]

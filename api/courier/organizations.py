@@ -6,8 +6,7 @@ from accounts.models import Team
 from api.courier.base import CourierViewSet
 from api.courier.filters_organizations import OrganizationFilter
 from api.courier.serializers.organizations import OrganizationSerializer
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+from core.ids import UUID_PATTERN
 
 
 class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CourierViewSet):
@@ -15,7 +14,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cour
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     lookup_field = "uid"
-    lookup_value_regex = UUID_REGEX
+    lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
         # Team is the tenant itself, not a team-scoped row: the caller sees exactly the teams its credential acts in.

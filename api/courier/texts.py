@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from accounts.permissions import Action
 from api.courier.base import CourierFlatAPIView, CourierViewSet
 from api.courier.filters_texts import TextAccountFilter, TextFilter
 from api.courier.serializers.texts import (
@@ -19,15 +20,14 @@ from api.courier.serializers.texts import (
 )
 from core.api.base import PublicEndpointMixin
 from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeniedError
+from core.ids import UUID_PATTERN
 from messaging import selectors, services, sms
 from messaging.models import Text, TextAccount
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class _CourierResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CourierViewSet):
     lookup_field = "uid"
-    lookup_value_regex = UUID_REGEX
+    lookup_value_regex = UUID_PATTERN
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "team_ids": self.caller_team_ids()}
@@ -47,11 +47,13 @@ class TextAccountViewSet(_CourierResourceViewSet):
     def create(self, request, *args, **kwargs):
         serializer = TextAccountCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        self.require(Action.CONFIGURE_MESSAGING, team_id=serializer.validated_data["team_id"])
         account = services.text_account_create(**serializer.validated_data)
         return self.read_response(account, status_code=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         account = self.get_object()
+        self.require(Action.CONFIGURE_MESSAGING, team_id=account.team_id)
         serializer = TextAccountUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         account = services.text_account_update(account=account, **serializer.validated_data)

@@ -6,6 +6,7 @@ Error envelope: {"error": {"code": <int>, "message"}, "traceId"} with the docume
 from rest_framework import viewsets
 from rest_framework.views import APIView
 
+from api.inbox.context import InboxContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
 from core.api.parsers import JSONParser
@@ -29,7 +30,7 @@ INBOX_CODES = {
 }
 
 
-class InboxViewMixin(CallerScopeMixin, FamilyViewMixin):
+class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "inbox"
     renderer_classes = [OrjsonRenderer]
     parser_classes = [JSONParser]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.agents import agent_get, agent_memberships
 from accounts.models import ApiKey, Membership, Team
+from accounts.permissions import Action
 from api.inbox.base import InboxViewSet
 from api.inbox.serializers.companies import AgentSerializer, ApiKeySerializer, CompanySerializer
 from core.exceptions import NotFoundError, ValidationFailed
@@ -24,40 +25,20 @@ class KeyViewSet(InboxViewSet):
 
     @extend_schema(responses=ApiKeySerializer(many=True))
     def list(self, request):
-        """`GET /keys`: the usable API keys of the caller's team(s)."""
-        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+        """`GET /keys`: the usable API keys of the caller's company, for its managers."""
+        company = self.require(Action.READ_API_KEYS).team
+        return Response(self.get_serializer(self.get_queryset().filter(team=company), many=True).data)
 
     @extend_schema(responses=ApiKeySerializer)
     def current(self, request):
         """`GET /keys/currrent` (sic) and `/keys/current`: the API key that authenticated this request."""
-        if not isinstance(request.auth, ApiKey):
+        if self.api_key() is None:
             raise NotFoundError("This request was not made with an API key.")
-        return Response(self.get_serializer(request.auth).data)
+        return Response(self.get_serializer(self.api_key()).data)
 
 
 class CompanyScopeMixin:
-    """The caller's companies (teams), the one place they are scoped: Team is the tenant, no TeamScopedQuerySet."""
-
-    def company_queryset(self):
-        return Team.objects.filter(pk__in=self.caller_team_ids(), is_archived=False).order_by("id")
-
-    def caller_company(self) -> Team:
-        """An API key's team; for a user token, the team of the user's oldest active membership."""
-        queryset = self.company_queryset()
-        if isinstance(self.request.auth, ApiKey):
-            team = queryset.filter(pk=self.request.auth.team_id).first()
-        else:
-            first = (
-                Membership.objects.active()
-                .filter(user=self.request.user, team__in=queryset)
-                .select_related("team")
-                .order_by("id")
-                .first()
-            )
-            team = first.team if first else None
-        if team is None:
-            raise NotFoundError("No company for this caller.")
-        return team
+    """A company named in the path (api/inbox/context.py gives the caller's companies and current company)."""
 
     def company(self, id: str) -> Team:
         """The caller's company by uuid, or `current` (as GET /companies/current); another team's is a 404."""

@@ -1,14 +1,12 @@
 """Tada family (/api/v3/) views for the accounts domain. Thin: validate, call services, serialize."""
 
-import io
 import time
 from urllib.parse import quote
 
-import qrcode
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,16 +14,19 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts import selectors
 from accounts.models import OneTimeCode, Team
-from accounts.services import tada as tada_services
 from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
 from api.tada.base import ImageEndpointMixin, TadaAPIView
+from api.tada.countries import countries
 from api.tada.serializers import accounts as s
 from core.api.base import PublicEndpointMixin
+from core.api.requests import client_ip
 from core.exceptions import RateLimited
 from core.phones import normalize_phone
+from core.qr import qr_png_response
 
 SESSION_BACKEND = "accounts.backends.LoginBackend"
 
@@ -34,12 +35,8 @@ class PublicTadaAPIView(PublicEndpointMixin, TadaAPIView):
     """Service and login calls: no credentials read (a stale token or cookie must not block logging in)."""
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _me(request, user, team_ids=None) -> dict:
-    me = tada_services.me_get(user=user, team_ids=team_ids)
+    me = selectors.me_get(user=user, team_ids=team_ids)
     return s.MeSerializer(me, context={"request": request}).data
 
 
@@ -101,7 +98,7 @@ class PingView(PublicTadaAPIView):
             if not 0 <= delay <= self.MAX_DELAY_SEC:
                 raise ValidationError({"delay_sec": [f"must be between 0 and {self.MAX_DELAY_SEC:g}."]})
             if delay > 0:
-                self.sleep_within_budget(delay, _client_ip(request) or "unknown")
+                self.sleep_within_budget(delay, client_ip(request) or "unknown")
         return Response("pong")
 
     def sleep_within_budget(self, delay: float, ip: str) -> None:
@@ -139,7 +136,7 @@ class TimeView(PublicTadaAPIView):
 class CountriesView(PublicTadaAPIView):
     @extend_schema(responses=COUNTRY_SCHEMA)
     def get(self, request):
-        return Response(tada_services.countries())
+        return Response(countries())
 
 
 # --- Auth --------------------------------------------------------------------------------------------------------
@@ -152,7 +149,7 @@ class SmsLoginView(PublicTadaAPIView):
     def post(self, request):
         data = _validated(s.PhoneInputSerializer, request)
         phone = normalize_phone(data["phone"])
-        issued = code_send(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, ip=_client_ip(request))
+        issued = code_send(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, ip=client_ip(request))
         result = {"code_length": issued.length, "code_valid_until": issued.valid_until, "phone": phone}
         return Response(s.SmsLoginResultSerializer(result).data)
 
@@ -213,11 +210,7 @@ class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
         url = f"otv://qr-login/{quote(request.get_host(), safe='')}/{quote(token, safe='')}"
         if _flag(request.query_params.get("debug")):
             return Response({"lifetime_sec": settings.QR_LOGIN_TTL_SECONDS, "url": url})
-        buffer = io.BytesIO()
-        qrcode.make(url).save(buffer, format="PNG")
-        response = HttpResponse(buffer.getvalue(), content_type="image/png")
-        response["Cache-Control"] = "no-store"
-        return response
+        return qr_png_response(url)
 
 
 def _flag(raw: str | None) -> bool:
@@ -250,7 +243,7 @@ class DevicesView(TadaAPIView):
 
     @extend_schema(operation_id="devices_list", responses=s.DeviceSerializer(many=True))
     def get(self, request):
-        devices = tada_services.devices_list(user=request.user)
+        devices = selectors.devices_list(user=request.user)
         return Response(s.DeviceSerializer(devices, many=True).data)
 
     def post(self, request):
@@ -264,18 +257,18 @@ class DeviceDetailView(TadaAPIView):
     serializer_class = s.DeviceSerializer  # for the OpenAPI schema
 
     def get(self, request, device_id):
-        device = tada_services.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=request.user, device_id=device_id)
         return Response(s.DeviceSerializer(device).data)
 
     def put(self, request, device_id):
         """Partial update: only the fields sent change (the document's example sends three)."""
-        device = tada_services.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=request.user, device_id=device_id)
         data = _validated(s.DeviceWriteSerializer, request, partial=True, device_id_from_path=True)
         device = device_upsert(user=request.user, device_id=device.device_id, **data)
         return Response(s.DeviceSerializer(device).data)
 
     def delete(self, request, device_id):
-        device = tada_services.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=request.user, device_id=device_id)
         device_delete(device=device)
         return Response(None)
 
@@ -305,12 +298,12 @@ class AddressBookView(TadaAPIView):
 
     @extend_schema(operation_id="address_book_list", responses=s.AddressBookContactSerializer(many=True))
     def get(self, request, device_id):
-        device = tada_services.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=request.user, device_id=device_id)
         return Response(team_services.address_book_with_accounts(device.address_book or []))
 
     @extend_schema(request=s.AddressBookInputSerializer, responses=s.AddressBookOutputSerializer)
     def put(self, request, device_id):
-        device = tada_services.device_get(user=request.user, device_id=device_id)
+        device = selectors.device_get(user=request.user, device_id=device_id)
         data = _validated(s.AddressBookInputSerializer, request)
         return Response({"contacts": team_services.address_book_replace(device=device, contacts=data["contacts"])})
 
@@ -319,10 +312,7 @@ class AddressBookView(TadaAPIView):
 
 
 class TeamViewMixin:
-    """The caller's team from the `{team_uid}` path, limited to the credential's teams; any other team is 404."""
-
-    def caller_team(self, team_uid) -> Team:
-        return team_services.team_for(user=self.request.user, team_uid=team_uid, team_ids=self.caller_team_ids())
+    """Renders a team for the caller (its team comes from api/tada/context.py `caller_team`)."""
 
     def team_data(self, team: Team, **context) -> dict:
         return s.TeamSerializer(team, context={"request": self.request, **context}).data

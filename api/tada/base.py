@@ -8,6 +8,7 @@ import time
 from rest_framework import parsers, viewsets
 from rest_framework.views import APIView
 
+from api.tada.context import TadaContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
 from core.api.parsers import JSONParser
@@ -37,7 +38,7 @@ class TadaRenderer(OrjsonRenderer):
         )
 
 
-class TadaViewMixin(CallerScopeMixin, FamilyViewMixin):
+class TadaViewMixin(TadaContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "tada"
     www_authenticate = 'Bearer realm="crewdesk"'
     renderer_classes = [TadaRenderer]

@@ -5,11 +5,8 @@ Owners and admins only (accounts.permissions `can_add_to_team`); another team's 
 credentials: its URL already carries the token it shows, so it reveals nothing to whoever can fetch it.
 """
 
-import io
 from urllib.parse import quote
 
-import qrcode
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -20,19 +17,14 @@ from accounts.services.invitations import (
     invitation_links_of,
     invitation_revoke,
 )
-from accounts.services.team_access import team_managed_by
 from api.tada.base import ImageEndpointMixin, TadaAPIView
 from api.tada.serializers.team_resources import TeamInvitationSerializer
 from core.api.base import PublicEndpointMixin
+from core.qr import qr_png_response
 
 
 class TeamInvitationsBase(TadaAPIView):
     serializer_class = TeamInvitationSerializer  # for the OpenAPI schema
-
-    def managed_team(self, team_uid):
-        return team_managed_by(
-            team_uid=team_uid, team_ids=self.caller_team_ids(), user=self.request.user, permission="can_add_to_team"
-        )
 
     def output(self, team, invitations, **kwargs):
         return TeamInvitationSerializer(invitations, context={"request": self.request, "team": team}, **kwargs).data
@@ -41,25 +33,25 @@ class TeamInvitationsBase(TadaAPIView):
 class TeamInvitationsView(TeamInvitationsBase):
     @extend_schema(operation_id="team_invitations_list", responses=TeamInvitationSerializer(many=True))
     def get(self, request, team_uid):
-        team = self.managed_team(team_uid)
+        team = self.managed_team(team_uid, permission="can_add_to_team")
         return Response(self.output(team, invitation_links_of(team=team), many=True))
 
     @extend_schema(request=None, responses=TeamInvitationSerializer)
     def post(self, request, team_uid):
         request.data  # noqa: B018 - a malformed body is a 400 even though the document sends `{}`
-        team = self.managed_team(team_uid)
+        team = self.managed_team(team_uid, permission="can_add_to_team")
         invitation = invitation_create_link(team=team, inviter=request.user)
         return Response(self.output(team, invitation))
 
 
 class TeamInvitationDetailView(TeamInvitationsBase):
     def get(self, request, team_uid, invitation_uid):
-        team = self.managed_team(team_uid)
+        team = self.managed_team(team_uid, permission="can_add_to_team")
         return Response(self.output(team, invitation_link_get(team=team, uid=invitation_uid)))
 
     @extend_schema(responses={200: None})
     def delete(self, request, team_uid, invitation_uid):
-        team = self.managed_team(team_uid)
+        team = self.managed_team(team_uid, permission="can_add_to_team")
         invitation_revoke(invitation=invitation_link_get(team=team, uid=invitation_uid))
         return Response(None)
 
@@ -74,8 +66,4 @@ class TeamInvitationPngView(PublicEndpointMixin, ImageEndpointMixin, TadaAPIView
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request, team_uid, token):
         invitation = invitation_link_get(team_uid=team_uid, token=token)
-        buffer = io.BytesIO()
-        qrcode.make(qr_join_value(request.get_host(), invitation.token)).save(buffer, format="PNG")
-        response = HttpResponse(buffer.getvalue(), content_type="image/png")
-        response["Cache-Control"] = "no-store"
-        return response
+        return qr_png_response(qr_join_value(request.get_host(), invitation.token))

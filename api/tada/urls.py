@@ -5,10 +5,10 @@ from django.urls import re_path
 from api.tada import accounts as views
 from api.tada import integrations, invitations
 from api.tada.ws import TeamWsEventView
+from core.ids import UUID_PATTERN
 
 # --- accounts ---------------------------------------------------------------------------------------
 
-UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 # Paths answer with and without a trailing slash: the document's prose uses both.
 accounts_patterns = [
@@ -31,21 +31,20 @@ accounts_patterns = [
     re_path(r"^teams/?$", views.TeamsView.as_view(), name="teams"),
     # `teams/join` before `teams/{team_uid}`; team uids are UUIDs, so no other word can be taken for one.
     re_path(r"^teams/join/?$", views.TeamJoinView.as_view(), name="team-join"),
-    re_path(rf"^teams/(?P<team_uid>{UUID})/?$", views.TeamDetailView.as_view(), name="team-detail"),
-    re_path(rf"^teams/(?P<team_uid>{UUID})/icons/?$", views.TeamIconsView.as_view(), name="team-icons"),
-    re_path(rf"^teams/(?P<team_uid>{UUID})/usage/?$", views.TeamUsageView.as_view(), name="team-usage"),
+    re_path(rf"^teams/(?P<team_uid>{UUID_PATTERN})/?$", views.TeamDetailView.as_view(), name="team-detail"),
+    re_path(rf"^teams/(?P<team_uid>{UUID_PATTERN})/icons/?$", views.TeamIconsView.as_view(), name="team-icons"),
+    re_path(rf"^teams/(?P<team_uid>{UUID_PATTERN})/usage/?$", views.TeamUsageView.as_view(), name="team-usage"),
 ]
 
 
 # --- team resources ---------------------------------------------------------------------------------
 
-UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-TEAM = rf"^teams/(?P<team_uid>{UUID})"
+TEAM = rf"^teams/(?P<team_uid>{UUID_PATTERN})"
 
 team_resources_patterns = [
     re_path(rf"{TEAM}/integrations/?$", integrations.TeamIntegrationsView.as_view(), name="team-integrations"),
     re_path(
-        rf"{TEAM}/integrations/(?P<integration_uid>{UUID})/?$",
+        rf"{TEAM}/integrations/(?P<integration_uid>{UUID_PATTERN})/?$",
         integrations.TeamIntegrationDetailView.as_view(),
         name="team-integration-detail",
     ),
@@ -56,7 +55,7 @@ team_resources_patterns = [
         name="team-invitation-png",
     ),
     re_path(
-        rf"{TEAM}/invitations/(?P<invitation_uid>{UUID})/?$",
+        rf"{TEAM}/invitations/(?P<invitation_uid>{UUID_PATTERN})/?$",
         invitations.TeamInvitationDetailView.as_view(),
         name="team-invitation-detail",
     ),
@@ -65,11 +64,10 @@ team_resources_patterns = [
 
 # --- ws ---------------------------------------------------------------------------------------------
 
-UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 ws_patterns = [
     re_path(
-        rf"^teams/(?P<team_uid>{UUID})/ws/(?P<client_event_name>[A-Za-z0-9._-]+)/?$",
+        rf"^teams/(?P<team_uid>{UUID_PATTERN})/ws/(?P<client_event_name>[A-Za-z0-9._-]+)/?$",
         TeamWsEventView.as_view(),
         name="team-ws-event",
     ),

@@ -12,7 +12,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.models import Team, User
-from accounts.services.teams import team_for
 from api.tada.base import TadaAPIView
 from core.exceptions import ValidationFailed
 from messaging import chats
@@ -88,7 +87,7 @@ def message_updated(*, team: Team, user: User, data) -> dict:
 class TeamWsEventView(TadaAPIView):
     @extend_schema(operation_id="team_ws_event", request=MessageUpdatedSerializer, responses=MessageSerializer)
     def post(self, request, team_uid, client_event_name):
-        team = team_for(user=request.user, team_uid=team_uid, team_ids=self.caller_team_ids())
+        team = self.caller_team(team_uid)
         handler = CLIENT_EVENTS.get(client_event_name)
         if handler is None:
             known = ", ".join(sorted(CLIENT_EVENTS))

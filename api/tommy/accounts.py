@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.contrib.auth import login as session_login
 from django.contrib.auth import logout as session_logout
-from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,10 +13,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts import selectors
-from accounts.models import ApiKey, Membership, Team
+from accounts.models import Team, User
 from accounts.selectors import team_with_owner
-from accounts.services import passwords, tommy, tommy_team
-from accounts.services.memberships import membership_of
+from accounts.services import passwords, profiles, team_admin
 from api.tommy.base import TommyAPIView
 from api.tommy.serializers.accounts import (
     AccountSerializer,
@@ -39,9 +38,12 @@ from api.tommy.serializers.accounts import (
     UserSerializer,
     VerifyQuerySerializer,
 )
+from core import links
 from core.api.base import PublicEndpointMixin
-from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from core.api.requests import client_ip
+from core.exceptions import PermissionDeniedError, ValidationFailed
 from core.phones import normalize_phone
+from core.qr import qr_png_response
 
 # The body of every documented "Success response" (the document shows none; its samples call response.json()).
 SUCCESS = {"success": True}
@@ -56,10 +58,6 @@ def phone_or_none(term: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
     """Endpoints the spec suggests opening to anonymous callers; credentials sent along are not read."""
 
@@ -71,7 +69,7 @@ class UsersView(PublicTommyAPIView):
     def post(self, request):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = tommy.user_register(**serializer.to_service_kwargs())
+        user = profiles.user_register(**serializer.to_service_kwargs())
         return Response(UserSerializer(user, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -80,7 +78,7 @@ class UserDetailView(TommyAPIView):
 
     @extend_schema(responses=UserSerializer)
     def get(self, request, id_or_slug: str):
-        user = tommy.user_get_visible(user=request.user, team_ids=self.caller_team_ids(), id_or_slug=id_or_slug)
+        user = profiles.user_get_visible(user=request.user, team_ids=self.caller_team_ids(), id_or_slug=id_or_slug)
         return Response(UserSerializer(user, context={"request": request}).data)
 
 
@@ -96,9 +94,9 @@ class MeView(TommyAPIView):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = serializer.to_service_kwargs()
-        if changes.get("password") and isinstance(request.auth, ApiKey):
+        if changes.get("password") and self.api_key() is not None:
             raise PermissionDeniedError("A team API key cannot change its maker's password; log in as the user.")
-        user = tommy.user_profile_update(user=request.user, **changes)
+        user = profiles.user_profile_update(user=request.user, **changes)
         if changes.get("password") and request.session.get(SESSION_KEY):
             update_session_auth_hash(request._request, user)  # keep this session; other sessions end
         return Response(UserSerializer(user, context={"request": request}).data)
@@ -109,7 +107,7 @@ class SendVerificationSmsView(PublicTommyAPIView):
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        tommy.verification_sms_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_sms_send(user_id=int(pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
@@ -121,7 +119,7 @@ class VerifyView(PublicTommyAPIView):
         serializer = VerifyQuerySerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = tommy.user_verify(
+        user = profiles.user_verify(
             code=data["pin"], user_id=data.get("user_id"), email=data.get("email"), phone=data.get("mobile")
         )
         return Response(UserSerializer(user, context={"request": request}).data)
@@ -178,7 +176,7 @@ class DevicesView(TommyAPIView):
     def post(self, request):
         serializer = DeviceSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        device, created = tommy.device_register(user=request.user, **serializer.to_service_kwargs())
+        device, created = profiles.device_register(user=request.user, **serializer.to_service_kwargs())
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(DeviceSerializer(device).data, status=code)
 
@@ -188,7 +186,7 @@ class DeviceDetailView(TommyAPIView):
 
     @extend_schema(responses=SUCCESS_SCHEMA)
     def delete(self, request, pk: int):
-        tommy.device_remove(user=request.user, pk=int(pk))
+        profiles.device_remove(user=request.user, pk=int(pk))
         return Response(SUCCESS)
 
 
@@ -244,7 +242,7 @@ class MeCurrentAccountView(TommyAPIView):
         serializer = CurrentAccountSerializer(data=_query_and_body(request))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        account = tommy_team.current_account_set(
+        account = team_admin.current_account_set(
             user=request.user,
             team_ids=self.caller_team_ids(),
             account_type=data["current_account_type"],
@@ -267,15 +265,21 @@ class MeQrView(PngResponseMixin, TommyAPIView):
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request):
         account = selectors.current_account_of(user=request.user, team_ids=self.caller_team_ids())
-        path = tommy_team.account_url(account=account, user=request.user)
-        url = (
-            settings.PUBLIC_BASE_URL.rstrip("/") + path
-            if settings.PUBLIC_BASE_URL
-            else request.build_absolute_uri(path)
+        path = account_path(account=account, user=request.user)
+        url = links.absolute(path) if settings.PUBLIC_BASE_URL else request.build_absolute_uri(path)
+        return qr_png_response(url, cache_control="private, no-store")
+
+
+def account_path(*, account: selectors.Account, user: User) -> str:
+    """What the QR code of an account encodes: the tommy URL of the person (User/TeamMember) or of the team."""
+    if account.type == selectors.TEAM:
+        return reverse(
+            "tommy:team-by-slug", kwargs={"slug": Team.objects.values_list("slug", flat=True).get(pk=account.id)}
         )
-        response = HttpResponse(tommy_team.qr_png(url), content_type="image/png")
-        response["Cache-Control"] = "private, no-store"
-        return response
+    slug = (
+        user.slug if account.user_id == user.pk else User.objects.values_list("slug", flat=True).get(pk=account.user_id)
+    )
+    return reverse("tommy:user-detail", kwargs={"id_or_slug": slug})
 
 
 WLS_SCHEMA = inline_serializer(
@@ -294,7 +298,7 @@ class MeWlsView(TommyAPIView):
 
     @extend_schema(responses=WLS_SCHEMA)
     def get(self, request):
-        return Response(tommy_team.wls_chart(user=request.user))
+        return Response(team_admin.wls_chart(user=request.user))
 
 
 class SettingsMixin:
@@ -314,7 +318,7 @@ SETTINGS_MAP_SCHEMA = OpenApiTypes.OBJECT
 
 class SettingsListMixin(SettingsMixin):
     def list_settings(self, request) -> Response:
-        return Response(tommy_team.settings_map(context=self.context_param(request), **self.owner_kwargs(request)))
+        return Response(team_admin.settings_map(context=self.context_param(request), **self.owner_kwargs(request)))
 
 
 class MeSettingsView(SettingsListMixin, TommyAPIView):
@@ -338,7 +342,7 @@ class MeSettingDetailView(SettingsMixin, TommyAPIView):
 
     @extend_schema(parameters=[SettingContextSerializer], responses=SettingSerializer)
     def get(self, request, name: str):
-        setting = tommy_team.setting_get(name=name, context=self.context_param(request), **self.owner_kwargs(request))
+        setting = team_admin.setting_get(name=name, context=self.context_param(request), **self.owner_kwargs(request))
         return Response(SettingSerializer(setting).data)
 
     @extend_schema(request=SettingDataSerializer, responses=SettingSerializer)
@@ -346,13 +350,13 @@ class MeSettingDetailView(SettingsMixin, TommyAPIView):
         serializer = SettingDataSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         owner = self.owner_kwargs(request, write=True)
-        setting = tommy_team.setting_put(name=name, **owner, **serializer.to_service_kwargs())
+        setting = team_admin.setting_put(name=name, **owner, **serializer.to_service_kwargs())
         return Response(SettingSerializer(setting).data)
 
     @extend_schema(parameters=[SettingContextSerializer], responses={204: None})
     def delete(self, request, name: str):
         owner = self.owner_kwargs(request, write=True)
-        tommy_team.setting_delete(name=name, context=self.context_param(request), **owner)
+        team_admin.setting_delete(name=name, context=self.context_param(request), **owner)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -363,7 +367,7 @@ class UsersSearchView(TommyAPIView):
     def get(self, request):
         serializer = MobileTermSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
-        users = tommy_team.users_search_by_mobile(
+        users = team_admin.users_search_by_mobile(
             user=request.user, team_ids=self.caller_team_ids(), phone=serializer.validated_data["term"]
         )
         return Response(UserSerializer(users, many=True, context={"request": request}).data)
@@ -374,24 +378,11 @@ class SendVerificationEmailView(PublicTommyAPIView):
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        tommy.verification_email_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_email_send(user_id=int(pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
 # --- teams and team members (spec tommy-2) ---------------------------------------------------------------------------
-
-
-class CurrentTeamMixin:
-    """The caller's current team (accounts.selectors.current_team_for) and their membership in it."""
-
-    def current_team(self, request) -> Team:
-        team = selectors.current_team_for(request)
-        if team is None:
-            raise NotFoundError("You are not in any team; create one with POST /teams.")
-        return team
-
-    def acting_membership(self, request) -> Membership:
-        return membership_of(team=self.current_team(request), user=request.user)
 
 
 def _team(request, team) -> Response:
@@ -405,7 +396,7 @@ class TeamsView(TommyAPIView):
     def post(self, request):
         serializer = TeamInputSerializer(data=request.data, require_name=True)
         serializer.is_valid(raise_exception=True)
-        team = tommy_team.team_create(creator=request.user, **serializer.validated_data)
+        team = team_admin.team_create(creator=request.user, **serializer.validated_data)
         return Response(TeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
@@ -414,45 +405,43 @@ class TeamBySlugView(TommyAPIView):
 
     @extend_schema(responses=TeamSerializer)
     def get(self, request, slug: str):
-        return _team(request, tommy_team.team_by_slug(slug=slug, team_ids=self.caller_team_ids()))
+        return _team(request, team_admin.team_by_slug(slug=slug, team_ids=self.caller_team_ids()))
 
 
-class TeamView(CurrentTeamMixin, TommyAPIView):
+class TeamView(TommyAPIView):
     """GET /team and PUT /team (owners and admins; partial: only given fields change)."""
 
     @extend_schema(responses=TeamSerializer)
     def get(self, request):
-        return _team(request, team_with_owner(self.current_team(request)))
+        return _team(request, team_with_owner(self.current_team()))
 
     @extend_schema(request=TeamInputSerializer, responses=TeamSerializer)
     def put(self, request):
         serializer = TeamInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        team = self.current_team(request)
-        by = membership_of(team=team, user=request.user)
-        return _team(request, tommy_team.team_update(team=team, by=by, **serializer.validated_data))
+        team = self.current_team()
+        by = self.current_membership()
+        return _team(request, team_admin.team_update(team=team, by=by, **serializer.validated_data))
 
 
-class TeamFeaturesView(CurrentTeamMixin, TommyAPIView):
+class TeamFeaturesView(TommyAPIView):
     """PATCH /team/features — merge the 13 flags (unknown keys ignored); answers {"features": {...}}."""
 
     @extend_schema(request=TeamFeaturesSerializer, responses=TeamFeaturesSerializer)
     def patch(self, request):
         serializer = TeamFeaturesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        team = self.current_team(request)
-        features = tommy_team.team_features_update(
-            team=team, by=membership_of(team=team, user=request.user), **serializer.validated_data
-        )
+        team = self.current_team()
+        features = team_admin.team_features_update(team=team, by=self.current_membership(), **serializer.validated_data)
         return Response({"features": features})
 
 
-class TeamSettingsOwnerMixin(CurrentTeamMixin, SettingsMixin):
+class TeamSettingsOwnerMixin(SettingsMixin):
     def owner_kwargs(self, request, write: bool = False) -> dict:
-        team = self.current_team(request)
+        team = self.current_team()
         kwargs = {"team": team}
         if write:
-            kwargs["by"] = membership_of(team=team, user=request.user)
+            kwargs["by"] = self.current_membership()
         return kwargs
 
 
@@ -474,12 +463,12 @@ def _member(request, membership) -> Response:
     return Response(TeamMemberSerializer(membership, context={"request": request}).data)
 
 
-class TeamMembersView(CurrentTeamMixin, TommyAPIView):
+class TeamMembersView(TommyAPIView):
     """GET /team/members — the current team's members (page/per, X-Total-Count)."""
 
     @extend_schema(responses=TeamMemberSerializer(many=True))
     def get(self, request):
-        members = tommy_team.team_members(team=self.current_team(request))
+        members = team_admin.team_members(team=self.current_team())
         page = self.paginator.paginate_queryset(members, request, view=self)
         data = TeamMemberSerializer(page, many=True, context={"request": request}).data
         return self.paginator.get_paginated_response(data)
@@ -491,40 +480,40 @@ class TeamMembersView(CurrentTeamMixin, TommyAPIView):
         return self._paginator
 
 
-class TeamMemberDetailView(CurrentTeamMixin, TommyAPIView):
+class TeamMemberDetailView(TommyAPIView):
     """GET and PUT /team/members/{user_id} — looked up by the member's user id."""
 
     @extend_schema(responses=TeamMemberSerializer)
     def get(self, request, user_id: int):
-        return _member(request, tommy_team.team_member_get(team=self.current_team(request), user_id=int(user_id)))
+        return _member(request, team_admin.team_member_get(team=self.current_team(), user_id=int(user_id)))
 
     @extend_schema(request=TeamMemberInputSerializer, responses=TeamMemberSerializer)
     def put(self, request, user_id: int):
-        team = self.current_team(request)
+        team = self.current_team()
         serializer = TeamMemberInputSerializer(data=request.data, context={"team": team})
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data.get("user_id") not in (None, 0, int(user_id)):
             raise ValidationFailed.for_field("user_id", "must be the user id of the path")
-        membership = tommy_team.team_member_update(
+        membership = team_admin.team_member_update(
             team=team,
-            by=membership_of(team=team, user=request.user),
+            by=self.current_membership(),
             user_id=int(user_id),
             **serializer.to_service_kwargs(),
         )
         return _member(request, membership)
 
 
-class TeamMemberInviteView(CurrentTeamMixin, TommyAPIView):
+class TeamMemberInviteView(TommyAPIView):
     """POST /team/members/invite — by user_id, or by email/mobile (a pending user is created when needed)."""
 
     @extend_schema(request=TeamMemberInviteSerializer, responses={200: TeamMemberSerializer, 201: TeamMemberSerializer})
     def post(self, request):
-        team = self.current_team(request)
+        team = self.current_team()
         serializer = TeamMemberInviteSerializer(data=request.data, context={"team": team})
         serializer.is_valid(raise_exception=True)
-        membership, created = tommy_team.team_member_invite(
+        membership, created = team_admin.team_member_invite(
             team=team,
-            by=membership_of(team=team, user=request.user),
+            by=self.current_membership(),
             team_ids=self.caller_team_ids(),
             **serializer.to_service_kwargs(),
         )

@@ -6,13 +6,14 @@ Error envelope: {"error": true, "code", "message", "request_id", "details"} (spe
 from rest_framework import parsers, viewsets
 from rest_framework.views import APIView
 
+from api.tommy.context import EmployeeMixin, ManagerMixin, TommyContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
 from core.api.pagination import PagePerPagination
 from core.api.parsers import JSONParser
 
 
-class TommyViewMixin(CallerScopeMixin, FamilyViewMixin):
+class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "tommy"
     # The document labels validation failures without a number; 422 is its suggested mapping.
     validation_status = 422
@@ -38,3 +39,15 @@ class TommyViewSet(TommyViewMixin, viewsets.GenericViewSet):
 
 class TommyUnknownPath(UnknownPathMixin, TommyAPIView):
     pass
+
+
+class EmployeeViewSet(EmployeeMixin, TommyViewSet):
+    """`/workforce/*` and the caller's own records in the current team (api/tommy/context.py)."""
+
+
+class ManagerAPIView(ManagerMixin, TommyAPIView):
+    """Manager-only calls on the current team."""
+
+
+class ManagerViewSet(ManagerMixin, TommyViewSet):
+    """`/workforce/manager/*`: team-wide records for managers of the current team."""

@@ -1,13 +1,13 @@
 """Tommy /contacts endpoints (spec/tommy-2 "Resource: Contact"). Thin: validate, call accounts.services.contacts,
 serialize. Contacts belong to the caller's current account: their own list, or their current team's when the
-current account is a Team (accounts.selectors.current_team_for).
+current account is a Team (api/tommy/context.py).
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.selectors import TEAM, current_team_for
+from accounts.selectors import TEAM
 from accounts.services import contacts
 from api.tommy.base import TommyAPIView
 from api.tommy.serializers.contacts import (
@@ -27,7 +27,7 @@ class ContactsView(TommyAPIView):
     def account(self, team=None) -> contacts.Account:
         user = self.request.user
         if team is None and user.current_account_type == TEAM:
-            team = current_team_for(self.request)
+            team = self.current_team_or_none()
         return contacts.Account(user=user, team=team)
 
     def contact_response(self, contact, code: int = status.HTTP_200_OK) -> Response:

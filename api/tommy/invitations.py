@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from accounts.models import ApiKey, Team
+from accounts.models import Team
 from accounts.selectors import TEAM, current_account_of
 from accounts.services import invitations as services
 from api.tommy.base import TommyAPIView
@@ -36,8 +36,8 @@ class InvitationsBase(TommyAPIView):
 
     def inviting_team(self) -> Team | None:
         """The team the caller invites for: an API key's team, or a Team current account; else the user alone."""
-        if isinstance(self.request.auth, ApiKey):
-            return self.request.auth.team
+        if self.api_key() is not None:
+            return self.current_team()
         account = current_account_of(user=self.request.user, team_ids=self.caller_team_ids())
         return Team.objects.get(pk=account.team_id) if account.type == TEAM else None
 

@@ -4,13 +4,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.response import Response
 
+from api.tommy.base import EmployeeViewSet, ManagerAPIView
 from api.tommy.serializers.syncs import (
     DemoDataApplyResponseSerializer,
     DemoDataApplySerializer,
     DemoDataResetResponseSerializer,
     SyncSerializer,
 )
-from api.tommy.workforce_base import EmployeeViewSet, ManagerAPIView
 from automations import services
 from automations.models import Sync
 

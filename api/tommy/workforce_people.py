@@ -10,8 +10,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.models import Membership
+from api.tommy.base import EmployeeViewSet, ManagerViewSet
 from api.tommy.serializers import workforce_people as s
-from api.tommy.workforce_base import EmployeeViewSet, ManagerViewSet
 from core.exceptions import NotFoundError
 from workforce.models import Availability, Event, ShiftQuestion
 from workforce.services import availability, employees, events, questions

@@ -16,6 +16,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.models import User
+from api.tommy.base import EmployeeViewSet, ManagerViewSet
 from api.tommy.serializers.workforce_shifts import (
     EmployeeShiftRequestCreateSerializer,
     EmployeeShiftRequestUpdateSerializer,
@@ -27,7 +28,6 @@ from api.tommy.serializers.workforce_shifts import (
     ShiftSerializer,
     shift_row,
 )
-from api.tommy.workforce_base import EmployeeViewSet, ManagerViewSet
 from core.api.filters import DocumentedQueryFilterBackend
 from core.exceptions import NotFoundError, ValidationFailed
 from workforce.models import Shift, ShiftRequest

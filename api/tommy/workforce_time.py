@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.tommy.base import EmployeeViewSet, ManagerViewSet
 from api.tommy.serializers.workforce_time import (
     AttendanceCorrectionSerializer,
     AttendanceInputSerializer,
@@ -23,7 +24,6 @@ from api.tommy.serializers.workforce_time import (
     TimesheetItemSerializer,
     TimesheetSerializer,
 )
-from api.tommy.workforce_base import EmployeeViewSet, ManagerViewSet
 from core.exceptions import NotFoundError
 from workforce.models import Attendance, Timesheet, TimesheetItem
 from workforce.services import attendance as clock

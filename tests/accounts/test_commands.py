@@ -41,8 +41,15 @@ def test_created_key_authenticates(team, owner):
 
 
 def test_create_api_key_with_user(team, owner, teammate):
+    Membership.objects.filter(team=team, user=teammate).update(is_manager=True)
     out, _ = run("create_api_key", "--team", team.slug, "--user", teammate.email.upper())
     assert ApiKey.objects.get(key_hash=hash_secret(out.strip())).created_by == teammate
+
+
+def test_create_api_key_user_must_manage_the_team(team, owner, teammate):
+    with pytest.raises(CommandError, match="does not manage team"):
+        run("create_api_key", "--team", team.slug, "--user", teammate.email)
+    assert not ApiKey.objects.exists()
 
 
 def test_create_api_key_user_must_be_a_member(team, owner, outsider):

@@ -70,11 +70,13 @@ def test_unknown_secrets_find_nothing(secret, api_key, owner_token):
     ("is_active", "invitation_pending", "is_archived"), list(itertools.product([True, False], repeat=3))
 )
 def test_the_maker_membership_follows_the_active_rule(is_active, invitation_pending, is_archived):
-    team = TeamFactory(is_archived=is_archived)
+    team = TeamFactory()
     maker = UserFactory()
-    MembershipFactory(team=team, user=maker, is_active=is_active, invitation_pending=invitation_pending)
+    membership = MembershipFactory(team=team, user=maker, status=Membership.Status.OWNER)
     MembershipFactory(team=TeamFactory(), user=maker)  # an active membership elsewhere never stands in
-    _, plaintext = api_key_create(team=team, created_by=maker)
+    _, plaintext = api_key_create(team=team, created_by=maker)  # made while the maker manages the team
+    Membership.objects.filter(pk=membership.pk).update(is_active=is_active, invitation_pending=invitation_pending)
+    TeamFactory._meta.model.objects.filter(pk=team.pk).update(is_archived=is_archived)
     expected = Membership.objects.active().filter(team=team, user=maker).first()
     found = credential_find(plaintext).maker_membership
     assert (found and found.pk) == (expected and expected.pk)

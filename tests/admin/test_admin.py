@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import ApiKey, AuthToken, Team, User, hash_secret
 from messaging.models import Text, TextAccount
-from tests.factories import TeamFactory
+from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_changelist_query_count_is_constant(admin_browser, console_data, model, 
     for _ in range(15):
         team = TeamFactory()
         user = UserFactory()
-        MembershipFactory(team=team, user=user)
+        MembershipFactory(team=team, user=user, is_manager=True)
         api_key_create(team=team, created_by=user)
         number = TextNumberFactory(account=TextAccount.objects.create(team=team))
         text_queue(to="+79160000999", body="hello", team_id=team.pk, account=number.account)
@@ -138,6 +138,7 @@ def test_one_time_codes_cannot_be_added_or_changed(admin_browser, console_data):
 
 
 def test_creating_an_api_key_shows_the_plaintext_once_and_stores_only_the_hash(admin_browser, superuser, team):
+    MembershipFactory(team=team, user=superuser, is_manager=True)  # a key acts as its maker: a manager of the team
     response = admin_browser.post(
         _url("accounts.apikey", "add"),
         {"team": team.pk, "name": "Zapier", "scopes": "CHANNEL, CONTACT", "allowed_ips": "95.95.95.95"},
@@ -164,9 +165,10 @@ def test_creating_an_api_key_shows_the_plaintext_once_and_stores_only_the_hash(a
     assert plaintext not in admin_browser.get(_url("accounts.apikey", "changelist")).content.decode()
 
 
-def test_created_api_key_authenticates(admin_browser, team):
+def test_created_api_key_authenticates(admin_browser, superuser, team):
     from rest_framework.test import APIClient
 
+    MembershipFactory(team=team, user=superuser, is_manager=True)
     html = admin_browser.post(
         _url("accounts.apikey", "add"), {"team": team.pk, "name": "n", "scopes": "", "allowed_ips": ""}, follow=True
     ).content.decode()
@@ -176,7 +178,16 @@ def test_created_api_key_authenticates(admin_browser, team):
     assert api.get("/inbox/v3/companies/current").json()["id"] == str(team.uid)
 
 
-def test_api_key_form_rejects_a_bad_ip(admin_browser, team):
+def test_a_superuser_may_make_keys_only_for_the_teams_they_manage(admin_browser, team):
+    # A key acts as its maker: one made by a superuser outside the team would authenticate nowhere (issue 9).
+    response = admin_browser.post(_url("accounts.apikey", "add"), {"team": team.pk, "name": "n"})
+    assert response.status_code == 200  # the form again, with its error
+    assert "Select a valid choice" in response.content.decode()
+    assert not ApiKey.objects.exists()
+
+
+def test_api_key_form_rejects_a_bad_ip(admin_browser, superuser, team):
+    MembershipFactory(team=team, user=superuser, is_manager=True)
     response = admin_browser.post(
         _url("accounts.apikey", "add"), {"team": team.pk, "name": "x", "scopes": "", "allowed_ips": "not-an-ip"}
     )

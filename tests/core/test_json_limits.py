@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from accounts.models import Setting
-from accounts.services.tommy_team import setting_put
+from accounts.services.team_admin import setting_put
 from api.tada.base import TadaAPIView, TadaRenderer
 from core.json_values import FREEFORM, SAFE_INTEGER, json_safe_copy, json_value_problem
 from tests.factories import DeviceFactory, TextAccountFactory

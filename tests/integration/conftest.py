@@ -135,3 +135,67 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # pool children left behind, if any
+
+
+@dataclass
+class WebServer:
+    process: subprocess.Popen
+    base_url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def web_server(transactional_db, tmp_path):
+    """The production web server as README and `make run` start it (`gunicorn -c config/gunicorn.py`) on a free
+    port, over the test database (committed rows: transactional_db)."""
+    import urllib.request
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("a server process cannot see an in-memory SQLite test database; set DATABASE_URL (CI)")
+    port = _free_port()
+    log_path = tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "integration-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": _database_url_of_test_db(),
+        "SMS_BACKEND": "locmem",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c", "config/gunicorn.py", "--workers", "1", "--bind", f"127.0.0.1:{port}", "config.wsgi:application",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = WebServer(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{server.base_url}/api/v3/ping", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not start:\n{server.log()[-4000:]}")
+                time.sleep(0.2)
+        yield server
+    finally:
+        _stop(process)
+        connection.close()

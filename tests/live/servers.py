@@ -81,8 +81,8 @@ def start(kind: str, env: dict, log_path: Path, *, workers: int = 2) -> Server:
     """`kind` is "gunicorn" (the production server) or "runserver" (Django's development server)."""
     port = free_port()
     if kind == "gunicorn":
-        command = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                   "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+        command = [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application",
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
     else:
         command = [str(BIN / "python"), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     with log_path.open("ab") as log:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.services import tada as tada_services
+from api.tada.countries import countries
 
 pytestmark = pytest.mark.django_db
 
-COUNTRIES_JSON = Path(__file__).resolve().parents[2] / "accounts" / "data" / "countries.json"
+COUNTRIES_JSON = Path(__file__).resolve().parents[2] / "api" / "tada" / "data" / "countries.json"
 
 
 def test_post_ping_is_pong(client):
@@ -93,7 +93,7 @@ def test_countries_have_exactly_one_default_russia(client):
 
 def test_countries_served_from_the_data_file_loaded_once(client):
     assert client.get("/api/v3/countries").json()["result"] == json.loads(COUNTRIES_JSON.read_text("utf-8"))
-    assert tada_services.countries() is tada_services.countries()
+    assert countries() is countries()
 
 
 # Delayed pings hold a sync worker while they sleep: capped and budgeted (issue 8, item 10)

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Membership, OneTimeCode
-from accounts.services.tommy_team import qr_png
+from core.qr import qr_png
 from tests.factories import MembershipFactory, UserFactory
 from tests.tommy.team_helpers import token_client
 from tests.tommy.test_users_api import assert_envelope

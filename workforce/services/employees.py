@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from accounts.models import Membership, Team
-from accounts.services.tommy_team import team_member_get, team_member_update, team_members
+from accounts.services.team_admin import team_member_get, team_member_update, team_members
 from workforce.models import EmployeeProfile
 
 PROFILE_FIELDS = ("has_vehicle", "compliance_check", "notes")
@@ -25,7 +25,7 @@ def employee_get(*, team: Team, user_id: int) -> Membership:
 @transaction.atomic
 def employee_update(*, team: Team, by: Membership, user_id: int, **fields) -> Membership:
     """Change an employee. Membership fields (roles, locations, tags, favorite, mute, is_manager) go through
-    accounts.services.tommy_team.team_member_update → membership_change, so only the team's owners and admins may
+    accounts.services.team_admin.team_member_update → membership_change, so only the team's owners and admins may
     change another member's; any workforce manager may change the profile fields."""
     profile = {name: fields.pop(name) for name in PROFILE_FIELDS if name in fields}
     membership = team_member_get(team=team, user_id=user_id)

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--team", required=True, help="The team's slug.")
         parser.add_argument("--name", default="", help="A description of the key or its use.")
-        parser.add_argument("--user", help="Email of the member who makes the key (default: the team's owner).")
+        parser.add_argument(
+            "--user", help="Email of the manager who makes the key; it acts as them (default: the team's owner)."
+        )
 
     def handle(self, *args, team: str, name: str, user: str | None, **options):
         team_row = Team.objects.filter(slug=team).first()
@@ -32,6 +34,10 @@ class Command(BaseCommand):
             membership = memberships.filter(user__email__iexact=email).first()
             if membership is None:
                 raise CommandError(f"{email} is not an active member of team {team.slug!r}.")
+            if not membership.can_manage:
+                raise CommandError(
+                    f"{email} does not manage team {team.slug!r}; a key acts as the manager who makes it."
+                )
             return membership.user
         owner = memberships.filter(status=Membership.Status.OWNER).first()
         if owner is None:

@@ -392,14 +392,14 @@ class TeamSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
-    """The current user (`GET /me`, and `me` in the login answers). Expects `tada_teams` set by me_get."""
+    """The current user (`GET /me`, and `me` in the login answers). Expects `active_teams` set by me_get."""
 
     alt_send = serializers.SerializerMethodField()
     default_lang = serializers.SerializerMethodField()
     devices = DeviceSerializer(many=True, read_only=True)
     email = serializers.EmailField(read_only=True, allow_null=True)
     phone = serializers.CharField(read_only=True, allow_null=True)
-    teams = TeamSerializer(source="tada_teams", many=True, read_only=True)
+    teams = TeamSerializer(source="active_teams", many=True, read_only=True)
     unread_first = serializers.SerializerMethodField()
 
     def get_alt_send(self, user: User) -> bool:

@@ -10,8 +10,9 @@ from rest_framework import serializers
 from accounts.models import Integration, Invitation
 from accounts.services.integrations import DEFAULT_COMMENT, FORM_FIELDS, writable_form_fields
 from api.tada.serializers.accounts import UtcDateTimeField
+from core.ids import UUID_PATTERN
 
-GROUP_JID = r"^g-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+GROUP_JID = rf"^g-{UUID_PATTERN}$"
 FORM_NAMES = sorted({name for fields in FORM_FIELDS.values() for name, _label, readonly in fields if not readonly})
 
 

@@ -232,7 +232,7 @@ class TeamSerializer(serializers.Serializer):
         return team.phone or None
 
     def get_features(self, team) -> dict:
-        from accounts.services.tommy_team import team_features
+        from accounts.services.team_admin import team_features
 
         return team_features(team)
 

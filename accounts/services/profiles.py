@@ -1,23 +1,22 @@
-"""Use cases behind the tommy family's user, verification and device endpoints (thin wrappers over users.py).
+"""User profiles: sign-up, profile changes, who a user may look up, phone and email verification, devices.
 
-Nothing here knows about HTTP; the views in api/tommy/ validate input and call these functions.
+Nothing here knows about HTTP or a family: api/<family>/ validates input, calls these and shapes the answers.
 """
 
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import Device, Membership, OneTimeCode, User
 from accounts.services.codes import code_send
 from accounts.services.users import device_delete, device_upsert, phone_verify, user_create, user_update
+from core import links
 from core.exceptions import NotFoundError, RateLimited, ValidationFailed
 
 BAD_PIN = "The code is wrong or has expired; ask for a new one."
@@ -114,9 +113,8 @@ def _check_email_budget(*, user: User, ip: str | None) -> None:
 
 
 def verification_link(*, email: str, code: str) -> str:
-    """GET /users/verify with the email and pin filled in (absolute when PUBLIC_BASE_URL is set)."""
-    path = reverse("tommy:users-verify") + "?" + urlencode({"email": email, "pin": code})
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path if settings.PUBLIC_BASE_URL else path
+    """Where the address is verified with the code filled in (core.links: the family that serves it builds it)."""
+    return links.build("email-verification", email=email, code=code)
 
 
 @transaction.atomic

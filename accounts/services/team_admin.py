@@ -1,23 +1,19 @@
-"""Use cases behind tommy's account, settings, team and team-member endpoints (spec tommy-1 "Account", "User
-Setting", "WLS chart", "QR code"; tommy-2 "Team", "TeamMember").
+"""Team administration: the current account, user and team settings, team features, team create/update, members
+and member invitations (spec tommy-1 "Account", "User Setting", "WLS chart"; tommy-2 "Team", "TeamMember").
 
 Every permission decision reads accounts.permissions (through accounts.services.memberships); every `server.*`
 event goes through publish_event in the same transaction as the change. Nothing here knows about HTTP.
 """
 
-import io
 import json
 
-import qrcode
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from accounts.models import RESERVED_SLUGS, Contact, Membership, Setting, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
 from accounts.selectors import (
     ACCOUNT_TYPES,
-    TEAM,
     Account,
     account_find,
     team_with_owner,
@@ -26,7 +22,7 @@ from accounts.selectors import (
 from accounts.services.events import publish_event
 from accounts.services.invitations import invitation_send
 from accounts.services.memberships import membership_add, membership_change
-from accounts.services.tommy import users_visible_to
+from accounts.services.profiles import users_visible_to
 from accounts.services.users import user_create
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 
@@ -49,24 +45,6 @@ def current_account_set(*, user: User, team_ids, account_type: str, account_id: 
     user.current_account_id = account_id
     user.save(update_fields=["current_account_type", "current_account_id", "updated_at"])
     return account
-
-
-def account_url(*, account: Account, user: User) -> str:
-    """What the QR code of an account encodes: the tommy URL of the person (User/TeamMember) or of the team."""
-    if account.type == TEAM:
-        return reverse(
-            "tommy:team-by-slug", kwargs={"slug": Team.objects.values_list("slug", flat=True).get(pk=account.id)}
-        )
-    slug = (
-        user.slug if account.user_id == user.pk else User.objects.values_list("slug", flat=True).get(pk=account.user_id)
-    )
-    return reverse("tommy:user-detail", kwargs={"id_or_slug": slug})
-
-
-def qr_png(value: str) -> bytes:
-    buffer = io.BytesIO()
-    qrcode.make(value).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def wls_chart(*, user: User) -> dict:
