@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import selectors
-from accounts.models import OneTimeCode, Team
+from accounts.models import AuthToken, OneTimeCode, Team
 from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
@@ -24,7 +24,7 @@ from api.tada.countries import countries
 from api.tada.serializers import accounts as s
 from core.api.base import PublicEndpointMixin
 from core.api.requests import client_ip
-from core.exceptions import RateLimited
+from core.exceptions import PermissionDeniedError, RateLimited
 from core.phones import normalize_phone
 from core.qr import qr_png_response
 
@@ -193,12 +193,21 @@ class CookieAuthLogoutView(PublicTadaAPIView):
 class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
     """A QR code the logged-in caller shows to a new device: `otv://qr-login/{host}/{temp_token}`.
 
+    Only the user's own token may show one (403 otherwise): the new device's token is issued from it and dies with
+    it. A team API key would mint a user token broader than the key (all the maker's teams), surviving its
+    revocation and ignoring its IP allow-list; a session cookie's token would outlive the session.
+
     The PNG bypasses the envelope (a plain HttpResponse); `?debug` answers the URL as JSON; errors stay in the
     envelope because content negotiation always picks the tada renderer.
     """
 
     @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request):
+        if not isinstance(request.auth, AuthToken):
+            raise PermissionDeniedError(
+                "QR login logs a new device in from this device's own token (sms-auth); "
+                "a team API key or a browser session cannot show one."
+            )
         value = request.query_params.get("value")
         if value is not None:
             value = value.strip()
@@ -206,7 +215,7 @@ class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
                 raise ValidationError({"value": ["must not be empty."]})
             token = value  # "generates a QR code with the given token, for tests": no token is issued
         else:
-            token = qr_login_issue(user=request.user)[1]
+            token = qr_login_issue(user=request.user, auth_token=request.auth)[1]
         url = f"otv://qr-login/{quote(request.get_host(), safe='')}/{quote(token, safe='')}"
         if _flag(request.query_params.get("debug")):
             return Response({"lifetime_sec": settings.QR_LOGIN_TTL_SECONDS, "url": url})

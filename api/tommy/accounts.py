@@ -94,12 +94,25 @@ class MeView(TommyAPIView):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = serializer.to_service_kwargs()
-        if changes.get("password") and self.api_key() is not None:
-            raise PermissionDeniedError("A team API key cannot change its maker's password; log in as the user.")
+        if self.api_key() is not None and (refused := _login_changes(request.user, changes)):
+            # A key acts as its maker but is not that person: a new password, or an email/mobile/username a reset
+            # code could then be sent to, would turn a team key into a login for all the maker's teams.
+            raise PermissionDeniedError(
+                f"A team API key cannot change its maker's {', '.join(refused)}; log in as the user."
+            )
         user = profiles.user_profile_update(user=request.user, **changes)
         if changes.get("password") and request.session.get(SESSION_KEY):
             update_session_auth_hash(request._request, user)  # keep this session; other sessions end
         return Response(UserSerializer(user, context={"request": request}).data)
+
+
+def _login_changes(user, changes: dict) -> list[str]:
+    """The login credentials `changes` would change: the password, or an identifier one logs in (or resets) with."""
+    refused = ["password"] if changes.get("password") else []
+    for name, label in (("email", "email"), ("phone", "mobile"), ("username", "username")):
+        if name in changes and str(changes[name] or "").casefold() != str(getattr(user, name) or "").casefold():
+            refused.append(label)
+    return refused
 
 
 class SendVerificationSmsView(PublicTommyAPIView):
