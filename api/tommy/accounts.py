@@ -115,12 +115,21 @@ def _login_changes(user, changes: dict) -> list[str]:
     return refused
 
 
-class SendVerificationSmsView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_sms — same answer whether or not a text was sent."""
+def own_user_id(request, pk) -> int:
+    """`{id}` of /users/{id}/send_verification_*: only the caller's own (a code goes to that person's address, so
+    nobody may make Crewdesk mail or text someone else); any other id, existing or not, is the same 403."""
+    if int(pk) != request.user.pk:
+        raise PermissionDeniedError("A verification code is sent only to your own address; use your own user id.")
+    return request.user.pk
+
+
+class SendVerificationSmsView(TommyAPIView):
+    """POST /users/{id}/send_verification_sms — the caller's own mobile; same answer whether or not a text was
+    sent (already verified, or no mobile)."""
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_sms_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_sms_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
@@ -386,12 +395,13 @@ class UsersSearchView(TommyAPIView):
         return Response(UserSerializer(users, many=True, context={"request": request}).data)
 
 
-class SendVerificationEmailView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_email — same answer whether or not a mail was sent."""
+class SendVerificationEmailView(TommyAPIView):
+    """POST /users/{id}/send_verification_email — the caller's own email address; same answer whether or not a
+    mail was sent (already verified, or no email)."""
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_email_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_email_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
