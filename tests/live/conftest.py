@@ -43,7 +43,7 @@ def _postgres_database(base_url: str):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def seeded_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
     base_url = os.environ.get("DATABASE_URL", "")
     if base_url.startswith("postgres"):

@@ -52,3 +52,25 @@ def test_a_chunked_body_is_refused_with_411_in_the_family_envelope(server, metho
     status, body = send_chunked(server, method, path, [b'{"theme": ', b'"dark"}'])
     assert status == 411, (body, server.log()[-2000:])
     assert is_envelope(body), body
+
+
+@pytest.mark.live
+def test_a_chunked_put_leaves_the_stored_ui_settings_as_they_were(seeded_server):
+    # The audit's case on a seeded server: before, it answered 200 and replaced the user's settings with {}.
+    import urllib.request
+
+    token = seeded_server.credentials["owner_token"]
+    put = urllib.request.Request(
+        f"{seeded_server.url}/api/v3/ui-settings",
+        data=b'{"theme": "dark"}',
+        method="PUT",
+        headers={"Content-Type": "application/json", "token": token},
+    )
+    assert urllib.request.urlopen(put, timeout=10).status == 200
+    status, body = send_chunked(
+        seeded_server.server, "PUT", "/api/v3/ui-settings", [b'{"x"', b": 1}"], {"token": token}
+    )
+    assert (status, body["ok"]) == (411, False)
+    read = urllib.request.Request(f"{seeded_server.url}/api/v3/ui-settings", headers={"token": token})
+    with urllib.request.urlopen(read, timeout=10) as response:
+        assert json.loads(response.read())["result"] == {"theme": "dark"}
