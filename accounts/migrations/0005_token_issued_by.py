@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_membership_invitation_pending'),
+        ('accounts', '0004_contact_sent_invitation_names'),
     ]
 
     operations = [
