@@ -8,6 +8,7 @@ installing an addon or its actions also needs one of the addon's `roles`. Anothe
 
 import json
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -277,7 +278,7 @@ class AddonSettingView(TeamView):
     def delete(self, request, package, name):
         self.require_manager()
         addon_services.addon_setting_delete(install=self.addon_install(package), name=name)
-        return Response(None)
+        return HttpResponse(b"null", content_type="application/json")  # DRF renders None as an empty body
 
 
 # --- actions --------------------------------------------------------------------------------------------------------
