@@ -122,7 +122,8 @@ def test_detail_shows_the_schedule_in_words_and_next_run(texting, tommy_client):
     assert body["schedule_text"] == "At 07:00, Monday through Friday (Europe/Moscow)"
     next_run = datetime.datetime.fromisoformat(body["next_run_at"])
     assert next_run.astimezone(datetime.timezone(datetime.timedelta(hours=3))).hour == 7
-    assert body["trigger"]["name"] == "On a schedule" and body["activity"]["name"] == "Send an SMS"
+    assert body["trigger"]["name"] == "On a schedule"
+    assert body["activity"]["name"] == "Send an SMS"
 
 
 def test_another_teams_install_is_404_everywhere(rival_install, tommy_client):
@@ -137,10 +138,11 @@ def test_another_teams_install_is_404_everywhere(rival_install, tommy_client):
     ]:
         assert_tommy_error(getattr(tommy_client, method)(path, {}, format="json"), 404)
     rival_install.refresh_from_db()
-    assert rival_install.deleted_at is None and not rival_install.runs.exists()
+    assert rival_install.deleted_at is None
+    assert not rival_install.runs.exists()
 
 
-# --- PUT ----------------------------------------------------------------------------------------------------------------
+# --- PUT --------------------------------------------------------------------------------------------------------------
 
 
 def test_put_changes_settings_and_title_and_records_it(texting, teammate, tommy_client):
@@ -164,7 +166,8 @@ def test_put_with_a_bad_schedule_is_422_and_changes_nothing(texting, tommy_clien
         response = tommy_client.put(f"{API}/actions/installs/{texting.pk}", {"schedule": schedule}, format="json")
         assert field in assert_tommy_error(response, 422)["details"], schedule
     texting.refresh_from_db()
-    assert texting.schedule == {} and not texting.runs.exists()
+    assert texting.schedule == {}
+    assert not texting.runs.exists()
 
 
 def test_a_new_schedule_cancels_what_the_old_one_planted(texting, tommy_client):
@@ -204,7 +207,7 @@ def test_a_plain_member_may_read_but_not_change(texting, teammate):
     assert_tommy_error(member.put(f"{API}/actions/installs/{texting.pk}", {"title": "x"}, format="json"), 403)
 
 
-# --- DELETE ---------------------------------------------------------------------------------------------------------------
+# --- DELETE -----------------------------------------------------------------------------------------------------------
 
 
 def test_delete_is_soft_cancels_runs_and_answers_the_install(texting, tommy_client):
@@ -212,7 +215,9 @@ def test_delete_is_soft_cancels_runs_and_answers_the_install(texting, tommy_clie
     response = tommy_client.delete(f"{API}/actions/installs/{texting.pk}")
     assert response.status_code == 200
     body = response.json()
-    assert body["id"] == texting.pk and body["installed"] is False and body["deleted_at"]
+    assert body["id"] == texting.pk
+    assert body["installed"] is False
+    assert body["deleted_at"]
     assert texting.runs.get().status == ActionRun.Status.CANCELED
     assert_tommy_error(tommy_client.get(f"{API}/actions/installs/{texting.pk}"), 404)
     assert ActionInstall.objects.filter(pk=texting.pk).exists()
@@ -226,7 +231,8 @@ def test_run_texts_the_member_and_records_the_run(texting, teammate, tommy_clien
         response = tommy_client.post(f"{API}/actions/installs/{texting.pk}/run", {"trigger_data": {}}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["install_id"] == texting.pk and body["run"]["status"] == "queued"
+    assert body["install_id"] == texting.pk
+    assert body["run"]["status"] == "queued"
     assert [(m.to, m.body) for m in sms.outbox] == [(teammate.phone, "Hi Acme Crew")]
     run = ActionRun.objects.get(pk=body["run"]["id"])
     assert (run.status, run.attempts, run.source) == ("succeeded", 1, "manual")
@@ -281,11 +287,12 @@ def test_a_run_missing_a_template_value_fails_and_says_which(
     with django_capture_on_commit_callbacks(execute=True):
         tommy_client.post(f"{API}/actions/installs/{install.pk}/run", {}, format="json")
     run = install.runs.get()
-    assert run.status == "failed" and "{title}" in run.error
+    assert run.status == "failed"
+    assert "{title}" in run.error
     assert not sms.outbox
 
 
-# --- run_later ----------------------------------------------------------------------------------------------------------
+# --- run_later --------------------------------------------------------------------------------------------------------
 
 
 def test_run_later_without_a_schedule_is_422(texting, tommy_client):
@@ -301,7 +308,8 @@ def test_run_later_plants_the_stored_schedule_once(texting, tommy_client):
     assert first.status_code == again.status_code == 200, first.content
     assert first.json()["run"]["id"] == again.json()["run"]["id"]
     run = texting.runs.get()
-    assert run.status == "scheduled" and run.source == "schedule"
+    assert run.status == "scheduled"
+    assert run.source == "schedule"
     assert texting.history.filter(name="scheduled").exists()
 
 
@@ -318,7 +326,7 @@ def test_run_later_at_a_given_time(texting, tommy_client):
     assert assert_tommy_error(response, 422)["details"] == {"run_at": ["must be in the future"]}
 
 
-# --- history ------------------------------------------------------------------------------------------------------------
+# --- history ----------------------------------------------------------------------------------------------------------
 
 
 def test_history_is_newest_first_and_paginated(texting, tommy_client, django_capture_on_commit_callbacks):
@@ -329,7 +337,8 @@ def test_history_is_newest_first_and_paginated(texting, tommy_client, django_cap
     assert response["X-Total-Count"] == "3"
     rows = response.json()
     assert [r["name"] for r in rows] == ["run succeeded", "run requested"]
-    assert rows[0]["status"] == "succeeded" and rows[0]["team_id"] == texting.team_id
+    assert rows[0]["status"] == "succeeded"
+    assert rows[0]["team_id"] == texting.team_id
     assert (
         tommy_client.get(f"{API}/actions/installs/{texting.pk}/history?page=2&per=2").json()[0]["name"] == "installed"
     )

@@ -29,11 +29,13 @@ def workforce_manager(team):
 def test_install_grants_every_permission_and_answers_the_addon(catalogue, team, tommy_client):
     response = tommy_client.post(MESSAGING, {"package": "ignored"}, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["package"] == "crewdesk-messaging" and response.json()["installed"] is True
+    assert response.json()["package"] == "crewdesk-messaging"
+    assert response.json()["installed"] is True
     install = AddonInstall.objects.get(team=team)
     assert {p.name: p.operations for p in install.permissions.all()} == {"sms": ["send"], "chats": ["post"]}
     again = tommy_client.post(MESSAGING)
-    assert again.status_code == 200 and AddonInstall.objects.count() == 1
+    assert again.status_code == 200
+    assert AddonInstall.objects.count() == 1
 
 
 def test_roles_gate_the_install(catalogue, team, workforce_manager, tommy_client):
@@ -83,10 +85,12 @@ def test_put_upgrades_to_the_addons_version_and_permissions(catalogue, team, own
 def test_delete_uninstalls_and_deletes_its_action_installs(catalogue, team, owner, teammate, tommy_client):
     action_install = install_action(team, owner, "text-members", settings={"member_id": teammate.pk, "message": "x"})
     response = tommy_client.delete(MESSAGING)
-    assert response.status_code == 200 and response.json()["installed"] is False
+    assert response.status_code == 200
+    assert response.json()["installed"] is False
     assert not AddonInstall.objects.exists()
     action_install.refresh_from_db()
-    assert action_install.deleted_at is not None and action_install.installed is False
+    assert action_install.deleted_at is not None
+    assert action_install.installed is False
     assert_tommy_error(tommy_client.get(MESSAGING), 404)
 
 
@@ -98,7 +102,9 @@ def test_permissions_list_and_get(catalogue, team, owner, tommy_client):
     listed = tommy_client.get(f"{MESSAGING}/permissions").json()
     assert [p["name"] for p in listed] == ["chats", "sms"]
     one = tommy_client.get(f"{MESSAGING}/permissions/sms").json()
-    assert one["operations"] == ["send"] and one["team_id"] == team.pk and one["resource_kind"] == "sms"
+    assert one["operations"] == ["send"]
+    assert one["team_id"] == team.pk
+    assert one["resource_kind"] == "sms"
     assert_tommy_error(tommy_client.get(f"{MESSAGING}/permissions/files"), 404)
 
 
@@ -107,11 +113,13 @@ def test_withdrawing_a_permission_fails_the_actions_runs(
 ):
     install = install_action(team, owner, "text-members", settings={"member_id": teammate.pk, "message": "x"})
     response = tommy_client.put(f"{MESSAGING}/permissions/sms", {"operations": []}, format="json")
-    assert response.status_code == 200 and response.json()["operations"] == []
+    assert response.status_code == 200
+    assert response.json()["operations"] == []
     with django_capture_on_commit_callbacks(execute=True):
         tommy_client.post(f"{API}/actions/installs/{install.pk}/run", {}, format="json")
     run = install.runs.get()
-    assert run.status == "failed" and "withdrew" in run.error
+    assert run.status == "failed"
+    assert "withdrew" in run.error
     assert not sms.outbox
     tommy_client.put(f"{MESSAGING}/permissions/sms", {"operations": ["send"]}, format="json")
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,13 +145,15 @@ def test_settings_upsert_get_list_delete(catalogue, team, owner, tommy_client):
     body = {"data": "— Acme", "context": "sms", "format": "text"}
     response = tommy_client.put(f"{MESSAGING}/settings/sms_signature", body, format="json")
     assert response.status_code == 200, response.content
-    assert response.json()["data"] == "— Acme" and response.json()["addon_install_id"]
+    assert response.json()["data"] == "— Acme"
+    assert response.json()["addon_install_id"]
     tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"data": "— Acme Crew"}, format="json")
     assert AddonSetting.objects.get().data == "— Acme Crew"
     assert [s["name"] for s in tommy_client.get(f"{MESSAGING}/settings").json()] == ["sms_signature"]
     assert tommy_client.get(f"{MESSAGING}/settings/sms_signature").json()["data"] == "— Acme Crew"
     response = tommy_client.delete(f"{MESSAGING}/settings/sms_signature")
-    assert response.status_code == 200 and response.json() is None
+    assert response.status_code == 200
+    assert response.json() is None
     assert not AddonSetting.objects.exists()
     assert_tommy_error(tommy_client.get(f"{MESSAGING}/settings/sms_signature"), 404)
     assert_tommy_error(tommy_client.delete(f"{MESSAGING}/settings/sms_signature"), 404)
@@ -170,12 +180,13 @@ def test_the_signature_setting_ends_every_text(
     assert sms.outbox[-1].body == "Hi\n— Acme"
 
 
-# --- report ------------------------------------------------------------------------------------------------------------
+# --- report -----------------------------------------------------------------------------------------------------------
 
 
 def test_report_records_once_per_person(catalogue, owner, teammate, tommy_client):
     response = tommy_client.post(f"{API}/addons/crewdesk-webhooks/report", {"reason": "spam"}, format="json")
-    assert response.status_code == 200 and response.json() == {"success": True}
+    assert response.status_code == 200
+    assert response.json() == {"success": True}
     tommy_client.post(f"{API}/addons/crewdesk-webhooks/report")
     user_client(teammate).post(f"{API}/addons/crewdesk-webhooks/report")
     assert AddonReport.objects.count() == 2

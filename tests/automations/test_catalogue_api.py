@@ -59,7 +59,8 @@ def test_developers_nest_addons_actions_and_solutions(catalogue, tommy_client):
     assert [d["name"] for d in body] == ["Crewdesk"]
     crewdesk = body[0]
     assert {a["package"] for a in crewdesk["addons"]} == {a["package"] for a in ADDONS}
-    assert len(crewdesk["actions"]) == len(ACTIONS) and crewdesk["solutions"][0]["developer_id"] == crewdesk["id"]
+    assert len(crewdesk["actions"]) == len(ACTIONS)
+    assert crewdesk["solutions"][0]["developer_id"] == crewdesk["id"]
     assert_tommy_error(tommy_client.get(f"{API}/developers/999999"), 404)
 
 
@@ -119,7 +120,8 @@ def test_search_matches_titles_and_descriptions_and_needs_a_term(catalogue, tomm
 
 def test_an_addon_and_its_actions(catalogue, tommy_client):
     addon = tommy_client.get(f"{API}/addons/crewdesk-webhooks").json()
-    assert addon["roles"] == ["admin"] and addon["permissions"][0]["operations"] == ["call"]
+    assert addon["roles"] == ["admin"]
+    assert addon["permissions"][0]["operations"] == ["call"]
     keys = {a["name"] for a in tommy_client.get(f"{API}/addons/crewdesk-webhooks/actions").json()}
     assert keys == {a["name"] for a in ACTIONS if a["addon"] == "crewdesk-webhooks"}
     assert_tommy_error(tommy_client.get(f"{API}/addons/no-such-addon"), 404)
@@ -135,11 +137,13 @@ def test_an_unpublished_addon_is_not_there(catalogue, tommy_client):
 def test_an_action_and_its_variables(catalogue, tommy_client):
     found = action("unfilled-shift-alert")
     body = tommy_client.get(f"{API}/actions/{found.pk}").json()
-    assert body["trigger"]["name"] == "A shift is still unfilled" and body["activity"]["name"] == "Send an SMS"
+    assert body["trigger"]["name"] == "A shift is still unfilled"
+    assert body["activity"]["name"] == "Send an SMS"
     assert body["action_version_id"] == body["trigger"]["action_version_id"] == found.current_version_id
     variables = tommy_client.get(f"{API}/actions/{found.pk}/variables").json()
     settings = variables["settings"]["properties"]
-    assert settings["hours_before"]["default"] == 24 and settings["group"]["default"] == "managers"
+    assert settings["hours_before"]["default"] == 24
+    assert settings["group"]["default"] == "managers"
     assert variables["trigger_data"]["required"] == ["shift_id"]
     assert set(variables["schedule"]["properties"]) == {"run_at", "cron", "interval", "timezone", "enabled"}
     assert_tommy_error(tommy_client.get(f"{API}/actions/999999"), 404)

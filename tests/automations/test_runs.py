@@ -39,18 +39,20 @@ def _dispatch(now, capture):
         return runs.runs_dispatch(now=now)
 
 
-# --- the dispatcher -----------------------------------------------------------------------------------------------------
+# --- the dispatcher ---------------------------------------------------------------------------------------------------
 
 
 def test_a_cron_install_fires_at_its_times_each_once(texting, django_capture_on_commit_callbacks):
     _schedule(texting, {"cron": "*/10 * * * *", "timezone": "UTC"})
     first = texting.runs.get()
-    assert first.due_at.minute % 10 == 0 and first.due_at > timezone.now()
+    assert first.due_at.minute % 10 == 0
+    assert first.due_at > timezone.now()
     assert _dispatch(first.due_at - datetime.timedelta(seconds=1), django_capture_on_commit_callbacks) == 0
     assert _dispatch(first.due_at, django_capture_on_commit_callbacks) == 1
     assert _dispatch(first.due_at, django_capture_on_commit_callbacks) == 0  # a dispatcher run twice
     first.refresh_from_db()
-    assert first.status == Status.SUCCEEDED and len(sms.outbox) == 1
+    assert first.status == Status.SUCCEEDED
+    assert len(sms.outbox) == 1
     second = texting.runs.get(status=Status.SCHEDULED)
     assert second.due_at == first.due_at + datetime.timedelta(minutes=10)
     assert _dispatch(second.due_at, django_capture_on_commit_callbacks) == 1
@@ -77,15 +79,18 @@ def test_a_run_found_hours_late_is_skipped_as_missed(texting, django_capture_on_
     first = texting.runs.get()
     assert _dispatch(first.due_at + datetime.timedelta(hours=5), django_capture_on_commit_callbacks) == 0
     first.refresh_from_db()
-    assert first.status == Status.CANCELED and first.error.startswith("Missed")
-    assert texting.runs.filter(status=Status.SCHEDULED).count() == 1 and not sms.outbox
+    assert first.status == Status.CANCELED
+    assert first.error.startswith("Missed")
+    assert texting.runs.filter(status=Status.SCHEDULED).count() == 1
+    assert not sms.outbox
 
 
 def test_a_one_off_schedule_runs_once_and_plants_nothing(texting, django_capture_on_commit_callbacks):
     at = timezone.now() + datetime.timedelta(hours=2)
     _schedule(texting, {"run_at": at.isoformat()})
     assert _dispatch(at, django_capture_on_commit_callbacks) == 1
-    assert texting.runs.count() == 1 and texting.runs.get().status == Status.SUCCEEDED
+    assert texting.runs.count() == 1
+    assert texting.runs.get().status == Status.SUCCEEDED
     texting.refresh_from_db()
     assert texting.next_run_at is None
 
@@ -98,7 +103,8 @@ def test_a_paused_install_runs_nothing(texting, django_capture_on_commit_callbac
     texting.save()
     assert _dispatch(timezone.now(), django_capture_on_commit_callbacks) == 0
     run.refresh_from_db()
-    assert run.status == Status.CANCELED and not sms.outbox
+    assert run.status == Status.CANCELED
+    assert not sms.outbox
 
 
 def test_a_task_delivered_twice_runs_once(texting, django_capture_on_commit_callbacks):
@@ -108,7 +114,7 @@ def test_a_task_delivered_twice_runs_once(texting, django_capture_on_commit_call
     assert len(sms.outbox) == 1
 
 
-# --- retries and the sweeper ----------------------------------------------------------------------------------------------
+# --- retries and the sweeper ------------------------------------------------------------------------------------------
 
 
 def test_transient_failures_are_retried_with_backoff_then_recorded(
@@ -143,7 +149,8 @@ def test_a_run_failing_every_time_gives_up(catalogue, team, owner, settings, dja
     run.refresh_from_db()
     _dispatch(run.due_at, django_capture_on_commit_callbacks)
     run.refresh_from_db()
-    assert run.status == Status.FAILED and "gave up after 2 attempts" in run.error
+    assert run.status == Status.FAILED
+    assert "gave up after 2 attempts" in run.error
     install.refresh_from_db()
     assert install.last_run_status == "failed"
 
@@ -163,11 +170,12 @@ def test_the_sweeper_resends_lost_runs_and_takes_back_stuck_ones(texting, django
     assert result == {"requeued": 1, "retried": 1, "failed": 0}
     lost.refresh_from_db()
     stuck.refresh_from_db()
-    assert lost.status == Status.SUCCEEDED and stuck.status == Status.SCHEDULED
+    assert lost.status == Status.SUCCEEDED
+    assert stuck.status == Status.SCHEDULED
     assert len(sms.outbox) == 1
 
 
-# --- event triggers -----------------------------------------------------------------------------------------------------
+# --- event triggers ---------------------------------------------------------------------------------------------------
 
 
 def _shift(team, by, *, hours=24, assignee=None, status=None, title="Bar"):
@@ -189,7 +197,8 @@ def test_publishing_a_shift_posts_in_the_team_chat_once(
     with django_capture_on_commit_callbacks(execute=True):
         shift_services.shift_publish(shift=shift, by=owner)  # already published: no second event
     message = ChatMessage.objects.get(chat=chat)
-    assert message.text.startswith("New shift: Bar from ") and message.sender == owner
+    assert message.text.startswith("New shift: Bar from ")
+    assert message.sender == owner
     run = install.runs.get()
     assert (run.source, run.trigger, run.trigger_data["shift_id"]) == ("event", "shift_published", shift.pk)
     assert install.history.filter(name="triggered").count() == 1
@@ -201,9 +210,14 @@ def test_a_rolled_back_publish_starts_nothing(catalogue, team, owner, teammate):
     chat = group_chat(team, owner)
     install = install_action(team, owner, "chat-shift-published", settings={"chat": str(chat.uid)})
     shift = _shift(team, owner)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        shift_services.shift_publish(shift=shift, by=owner)
-        raise RuntimeError
+
+    def publish_then_fail():
+        with transaction.atomic():
+            shift_services.shift_publish(shift=shift, by=owner)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
     assert not install.runs.exists()
 
 
@@ -272,10 +286,12 @@ def test_a_missed_clock_in_alerts_the_managers_once(
         runs.runs_tick()
         runs.runs_tick()
     alerts = [m for m in sms.outbox if m.body.startswith("No clock-in yet")]
-    assert len(alerts) == 1 and "Early" in alerts[0].body and late.pk
+    assert len(alerts) == 1
+    assert "Early" in alerts[0].body
+    assert late.pk
 
 
-# --- activities ---------------------------------------------------------------------------------------------------------
+# --- activities -------------------------------------------------------------------------------------------------------
 
 
 def test_a_group_text_goes_to_each_tagged_member(catalogue, team, owner, django_capture_on_commit_callbacks):
@@ -308,24 +324,29 @@ def test_a_weekly_template_fills_next_week_once_with_progress(
     assert [s.title for s in shifts] == ["Open", "Open", "Night"]
     moscow = shift_services.team_zone(team)
     monday = shifts[0].start_at.astimezone(moscow)
-    assert (monday.weekday(), monday.hour) == (0, 7) and monday.date() > datetime.date.today()
+    assert (monday.weekday(), monday.hour) == (0, 7)
+    assert monday.date() > datetime.date.today()
     night = shifts[2]
-    assert (night.end_at - night.start_at) == datetime.timedelta(hours=8) and night.assignee == teammate
+    assert (night.end_at - night.start_at) == datetime.timedelta(hours=8)
+    assert night.assignee == teammate
     run.refresh_from_db()
-    assert run.result == {"created": 0, "already_there": 3, "refused": []} and run.progress == 100
+    assert run.result == {"created": 0, "already_there": 3, "refused": []}
+    assert run.progress == 100
     assert install.runs.order_by("pk").first().result["created"] == 3
 
 
 def test_a_template_of_bad_shapes_is_422_per_item(catalogue, team, owner, outsider):
     from core.exceptions import ValidationFailed
 
+    shifts = [
+        {"day": "someday", "start": "7am", "end": "15:00"},
+        {"day": "monday", "start": "07:00", "end": "08:00", "assignee_id": outsider.pk},
+    ]
     with pytest.raises(ValidationFailed) as caught:
-        install_action(
-            team, owner, "weekly-shift-template",
-            settings={"shifts": [{"day": "someday", "start": "7am", "end": "15:00"}, {"day": "monday", "start": "07:00", "end": "08:00", "assignee_id": outsider.pk}]},
-        )  # fmt: skip
+        install_action(team, owner, "weekly-shift-template", settings={"shifts": shifts})
     details = caught.value.details
-    assert "settings.shifts.0.day" in details and "settings.shifts.0.start" in details
+    assert "settings.shifts.0.day" in details
+    assert "settings.shifts.0.start" in details
 
 
 def test_approved_hours_are_emailed_as_the_payroll_csv(
@@ -343,10 +364,13 @@ def test_approved_hours_are_emailed_as_the_payroll_csv(
     message = mail.outbox[0]
     assert message.to == [owner.email]
     filename, content, mimetype = message.attachments[0]
-    assert filename.endswith(".csv") and mimetype == "text/csv"
+    assert filename.endswith(".csv")
+    assert mimetype == "text/csv"
     lines = content.strip().splitlines()
     assert lines[0].startswith("Employee,Email,Phone,Team,From,To,Worked hours")
-    assert len(lines) == 2 and teammate.email in lines[1]
+    assert len(lines) == 2
+    assert teammate.email in lines[1]
     run.refresh_from_db()
-    assert run.result["rows"] == 1 and run.progress == 100
+    assert run.result["rows"] == 1
+    assert run.progress == 100
     assert HistoryEntry.objects.filter(run=run, name="run succeeded").exists()
