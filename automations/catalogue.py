@@ -57,16 +57,30 @@ ADDONS = [
         ],
         "settings_schema": object_schema(
             {
-                "sms_signature": {
-                    "type": "string",
-                    "maxLength": 40,
-                    "description": "A line added to every text this addon's actions send.",
+                "sms": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "signature": {
+                            "type": "string",
+                            "maxLength": 40,
+                            "description": "A line added to every text this addon's actions send.",
+                        }
+                    },
                 }
             }
         ),
         "input_devices": [{"type": "sms", "title": "Texts to the team's numbers (keyword triggers)"}],
         "locales": ["en"],
-        "views": [{"id": 1, "title": "Installed actions", "type": "console", "path": "automations/actioninstall/"}],
+        "views": [
+            {
+                "id": 1,
+                "title": "Installed actions",
+                "type": "console",
+                "path": "automations/actioninstall/",
+                "index": True,
+            }
+        ],
     },
     {
         "package": "crewdesk-webhooks",
@@ -88,7 +102,15 @@ ADDONS = [
         "settings_schema": object_schema({}),
         "input_devices": [{"type": "events", "title": "Shift and timesheet events of the team"}],
         "locales": ["en"],
-        "views": [{"id": 1, "title": "Webhook deliveries", "type": "console", "path": "messaging/webhookdelivery/"}],
+        "views": [
+            {
+                "id": 1,
+                "title": "Webhook deliveries",
+                "type": "console",
+                "path": "messaging/webhookdelivery/",
+                "index": True,
+            }
+        ],
     },
     {
         "package": "crewdesk-scheduling",
@@ -117,17 +139,23 @@ ADDONS = [
         ],
         "settings_schema": object_schema(
             {
-                "timesheet_export_recipients": {
-                    "type": "array",
-                    "maxItems": 20,
-                    "items": {"type": "string", "maxLength": 254},
-                    "description": "Who gets the approved-hours e-mail when an action names nobody.",
+                "timesheet_export": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "recipients": {
+                            "type": "array",
+                            "maxItems": 20,
+                            "items": {"type": "string", "maxLength": 254},
+                            "description": "Who gets the approved-hours e-mail when an action names nobody.",
+                        }
+                    },
                 }
             }
         ),
         "input_devices": [{"type": "schedule", "title": "A schedule in the team's time zone"}],
         "locales": ["en"],
-        "views": [{"id": 1, "title": "Week board", "type": "console", "path": "workforce/shift/board/"}],
+        "views": [{"id": 1, "title": "Week board", "type": "console", "path": "workforce/shift/board/", "index": True}],
     },
 ]
 
@@ -280,7 +308,9 @@ def catalogue_load(*, Developer, Solution, Addon, Trigger, Activity, Action, Act
     addons = {}
     for entry in ADDONS:
         fields = {k: v for k, v in entry.items() if k != "package"}
-        fields.update(developer=developer, author=developer.name, icon_url=ICON.format(entry["package"]))
+        icon = ICON.format(entry["package"])
+        fields.update(developer=developer, author=developer.name, icon_url=icon)
+        fields["views"] = [{**view, "icon_url": icon} for view in entry["views"]]
         addons[entry["package"]] = Addon.objects.update_or_create(package=entry["package"], defaults=fields)[0]
     for entry in ACTIONS:
         action, _ = Action.objects.update_or_create(

@@ -33,7 +33,7 @@ class SendSms(Activity):
 
     def run(self, ctx: RunContext) -> dict:
         body = render(ctx.settings["message"], template_values(ctx))
-        signature = (ctx.addon_settings.get("sms_signature") or "").strip()
+        signature = ((ctx.addon_settings.get("sms") or {}).get("signature") or "").strip()
         if signature:
             body = f"{body}\n{signature}"
         phones = self._phones(ctx)

@@ -159,7 +159,8 @@ class ExportApprovedTimesheets(Activity):
                 refuse(f"recipients.{index}", "is not an e-mail address")
 
     def _recipients(self, ctx: RunContext) -> list[str]:
-        listed = ctx.settings.get("recipients") or ctx.addon_settings.get("timesheet_export_recipients") or []
+        addon_listed = (ctx.addon_settings.get("timesheet_export") or {}).get("recipients")
+        listed = ctx.settings.get("recipients") or addon_listed or []
         if listed:
             return list(dict.fromkeys(listed))
         managers = Membership.objects.active().managing().filter(team=ctx.team).select_related("user")

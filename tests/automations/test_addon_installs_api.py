@@ -63,7 +63,7 @@ def test_get_of_an_addon_not_installed_here_is_404(catalogue, other_team, outsid
     install_addon(other_team, outsider, "crewdesk-messaging")
     assert_tommy_error(tommy_client.get(MESSAGING), 404)
     assert_tommy_error(tommy_client.get(f"{MESSAGING}/permissions"), 404)
-    assert_tommy_error(tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"data": "x"}, format="json"), 404)
+    assert_tommy_error(tommy_client.put(f"{MESSAGING}/settings/sms", {"data": "x"}, format="json"), 404)
     assert_tommy_error(tommy_client.delete(MESSAGING), 404)
     assert AddonInstall.objects.filter(team=other_team).exists()
     assert_tommy_error(tommy_client.post(f"{API}/addons/no-such/install"), 404)
@@ -142,30 +142,30 @@ def test_a_permission_takes_only_the_addons_operations(catalogue, team, owner, t
 
 def test_settings_upsert_get_list_delete(catalogue, team, owner, tommy_client):
     install_addon(team, owner, "crewdesk-messaging")
-    body = {"data": "— Acme", "context": "sms", "format": "text"}
-    response = tommy_client.put(f"{MESSAGING}/settings/sms_signature", body, format="json")
+    body = {"data": {"signature": "— Acme"}, "context": "sms", "format": "text"}
+    response = tommy_client.put(f"{MESSAGING}/settings/sms", body, format="json")
     assert response.status_code == 200, response.content
-    assert response.json()["data"] == "— Acme"
+    assert response.json()["data"] == {"signature": "— Acme"}
     assert response.json()["addon_install_id"]
-    tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"data": "— Acme Crew"}, format="json")
-    assert AddonSetting.objects.get().data == "— Acme Crew"
-    assert [s["name"] for s in tommy_client.get(f"{MESSAGING}/settings").json()] == ["sms_signature"]
-    assert tommy_client.get(f"{MESSAGING}/settings/sms_signature").json()["data"] == "— Acme Crew"
-    response = tommy_client.delete(f"{MESSAGING}/settings/sms_signature")
+    tommy_client.put(f"{MESSAGING}/settings/sms", {"data": {"signature": "— Acme Crew"}}, format="json")
+    assert AddonSetting.objects.get().data == {"signature": "— Acme Crew"}
+    assert [s["name"] for s in tommy_client.get(f"{MESSAGING}/settings").json()] == ["sms"]
+    assert tommy_client.get(f"{MESSAGING}/settings/sms").json()["data"] == {"signature": "— Acme Crew"}
+    response = tommy_client.delete(f"{MESSAGING}/settings/sms")
     assert response.status_code == 200
     assert response.json() is None
     assert not AddonSetting.objects.exists()
-    assert_tommy_error(tommy_client.get(f"{MESSAGING}/settings/sms_signature"), 404)
-    assert_tommy_error(tommy_client.delete(f"{MESSAGING}/settings/sms_signature"), 404)
+    assert_tommy_error(tommy_client.get(f"{MESSAGING}/settings/sms"), 404)
+    assert_tommy_error(tommy_client.delete(f"{MESSAGING}/settings/sms"), 404)
 
 
 def test_settings_are_checked_against_the_addons_schema(catalogue, team, owner, tommy_client):
     install_addon(team, owner, "crewdesk-messaging")
-    response = tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"data": 42}, format="json")
-    assert assert_tommy_error(response, 422)["details"] == {"data": ["must be a string"]}
+    response = tommy_client.put(f"{MESSAGING}/settings/sms", {"data": {"signature": 42}}, format="json")
+    assert assert_tommy_error(response, 422)["details"] == {"data.signature": ["must be a string"]}
     response = tommy_client.put(f"{MESSAGING}/settings/colour", {"data": "red"}, format="json")
     assert "name" in assert_tommy_error(response, 422)["details"]
-    response = tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"context": "x"}, format="json")
+    response = tommy_client.put(f"{MESSAGING}/settings/sms", {"context": "x"}, format="json")
     assert "data" in assert_tommy_error(response, 422)["details"]
     assert not AddonSetting.objects.exists()
 
@@ -174,7 +174,7 @@ def test_the_signature_setting_ends_every_text(
     catalogue, team, owner, teammate, tommy_client, django_capture_on_commit_callbacks
 ):
     install = install_action(team, owner, "text-members", settings={"member_id": teammate.pk, "message": "Hi"})
-    tommy_client.put(f"{MESSAGING}/settings/sms_signature", {"data": "— Acme"}, format="json")
+    tommy_client.put(f"{MESSAGING}/settings/sms", {"data": {"signature": "— Acme"}}, format="json")
     with django_capture_on_commit_callbacks(execute=True):
         tommy_client.post(f"{API}/actions/installs/{install.pk}/run", {}, format="json")
     assert sms.outbox[-1].body == "Hi\n— Acme"
