@@ -4,8 +4,12 @@ reports. Loaded by a data migration; superusers edit the texts, roles, permissio
 a new version comes from the catalogue loader, so installs never change under a team's feet)."""
 
 from django.contrib import admin
+from django.db import models
 
 from automations.models import Action, ActionVersion, Activity, Addon, AddonReport, Developer, Solution, Trigger
+
+
+URLS_ARE_HTTPS = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without its warning
 
 
 class SolutionInline(admin.TabularInline):
@@ -16,6 +20,7 @@ class SolutionInline(admin.TabularInline):
 
 @admin.register(Developer)
 class DeveloperAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ARE_HTTPS
     list_display = ("name", "key", "updated_at")
     search_fields = ("name", "key")
     fields = ("key", "name", "details", "icon_url", "user")
@@ -37,6 +42,7 @@ class ActionInline(admin.TabularInline):
 
 @admin.register(Addon)
 class AddonAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ARE_HTTPS
     list_display = ("title", "package", "version", "roles", "recommended", "published", "updated_at")
     list_filter = ("recommended", "published", "developer")
     search_fields = ("title", "package", "description")
@@ -69,6 +75,7 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ARE_HTTPS
     list_display = ("name", "key", "addon", "kind", "trigger", "activity", "unique", "published")
     list_filter = ("kind", "unique", "published", "addon")
     search_fields = ("name", "key", "summary", "description")
