@@ -104,6 +104,8 @@ class CountriesView(PublicTadaAPIView):
 class SmsLoginView(PublicTadaAPIView):
     """Step 1: normalise the phone, send a login code by SMS."""
 
+    openapi_errors = (429,)  # code budgets per phone and address
+
     @extend_schema(request=s.PhoneInputSerializer, responses=s.SmsLoginResultSerializer)
     def post(self, request):
         data = _validated(s.PhoneInputSerializer, request)
@@ -205,6 +207,7 @@ class DevicesView(TadaAPIView):
         devices = selectors.devices_list(user=request.user)
         return Response(s.DeviceSerializer(devices, many=True).data)
 
+    @extend_schema(request=s.DeviceWriteSerializer, responses=s.DeviceSerializer)
     def post(self, request):
         """Upsert by device_id, full replacement: fields not sent go back to their defaults."""
         data = _validated(s.DeviceWriteSerializer, request)
@@ -219,6 +222,9 @@ class DeviceDetailView(TadaAPIView):
         device = selectors.device_get(user=request.user, device_id=device_id)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(
+        request=s.DeviceWriteSerializer(partial=True, device_id_from_path=True), responses=s.DeviceSerializer
+    )
     def put(self, request, device_id):
         """Partial update: only the fields sent change (the document's example sends three)."""
         device = selectors.device_get(user=request.user, device_id=device_id)
@@ -226,6 +232,7 @@ class DeviceDetailView(TadaAPIView):
         device = device_upsert(user=request.user, device_id=device.device_id, **data)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(responses={200: None})  # {"_time", "ok": true, "result": null}
     def delete(self, request, device_id):
         device = selectors.device_get(user=request.user, device_id=device_id)
         device_delete(device=device)

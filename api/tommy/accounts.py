@@ -65,6 +65,8 @@ class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
 class UsersView(PublicTommyAPIView):
     """POST /users — sign up (JSON or multipart with `photo`)."""
 
+    openapi_errors = (409,)  # the email or phone is taken by an account made at the same moment
+
     @extend_schema(request=UserInputSerializer, responses={201: UserSerializer})
     def post(self, request):
         serializer = UserInputSerializer(data=request.data)
@@ -105,6 +107,8 @@ class MeView(TommyAPIView):
 class SendVerificationSmsView(PublicTommyAPIView):
     """POST /users/{id}/send_verification_sms — same answer whether or not a text was sent."""
 
+    openapi_errors = (429,)  # send budgets
+
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
         profiles.verification_sms_send(user_id=int(pk), ip=client_ip(request))
@@ -128,6 +132,8 @@ class VerifyView(PublicTommyAPIView):
 class ResetPasswordView(PublicTommyAPIView):
     """POST /users/reset_password?login=… sends a code; adding `pin` and `password` sets the new password."""
 
+    openapi_errors = (429,)  # send budgets
+
     @extend_schema(request=ResetPasswordSerializer, responses=SUCCESS_SCHEMA)
     def post(self, request):
         params = {**request.query_params.dict(), **(request.data if hasattr(request.data, "keys") else {})}
@@ -143,6 +149,8 @@ class ResetPasswordView(PublicTommyAPIView):
 
 class SessionsView(TommyAPIView):
     """POST /sessions logs in (session cookie, and a csrftoken cookie for later unsafe calls); DELETE logs out."""
+
+    openapi_errors = {"post": (429,)}  # failed-login lockout
 
     def _is_login(self) -> bool:
         request = getattr(self, "request", None)  # None while drf-spectacular builds the schema
@@ -376,6 +384,8 @@ class UsersSearchView(TommyAPIView):
 class SendVerificationEmailView(PublicTommyAPIView):
     """POST /users/{id}/send_verification_email — same answer whether or not a mail was sent."""
 
+    openapi_errors = (429,)  # send budgets
+
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
         profiles.verification_email_send(user_id=int(pk), ip=client_ip(request))
@@ -391,6 +401,8 @@ def _team(request, team) -> Response:
 
 class TeamsView(TommyAPIView):
     """POST /teams — create a team; the caller becomes its owner and a manager."""
+
+    openapi_errors = (409,)  # the slug is taken
 
     @extend_schema(request=TeamInputSerializer, responses={201: TeamSerializer})
     def post(self, request):
@@ -505,6 +517,8 @@ class TeamMemberDetailView(TommyAPIView):
 
 class TeamMemberInviteView(TommyAPIView):
     """POST /team/members/invite — by user_id, or by email/mobile (a pending user is created when needed)."""
+
+    openapi_errors = (409,)  # already a member
 
     @extend_schema(request=TeamMemberInviteSerializer, responses={200: TeamMemberSerializer, 201: TeamMemberSerializer})
     def post(self, request):
