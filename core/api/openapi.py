@@ -161,7 +161,6 @@ def _jsonapi_request_document(source: dict, resource_type: str, *, with_id: bool
     }
 
 
-
 TADA_PREFIX = "/api/v3/"
 COURIER_PREFIX = "/courier/v1/"
 # The documents of these families write their paths without a trailing slash (`/api/v1/me`, `/inbox/v3/keys`,

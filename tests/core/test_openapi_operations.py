@@ -47,7 +47,8 @@ def test_every_operation_documents_its_errors_in_the_family_envelope(family):
         assert "default" in errors, where
         for code, response in errors.items():
             schemas = [content["schema"] for content in response["content"].values()]
-            assert schemas and all(schema == {"$ref": ref} for schema in schemas), f"{where} {code}"
+            assert schemas, f"{where} {code}"
+            assert all(schema == {"$ref": ref} for schema in schemas), f"{where} {code}"
         if operation.get("security") and {} not in operation["security"]:
             assert {"401", "403"} <= set(errors), where
         if "{" in path:

@@ -87,9 +87,7 @@ def test_the_schema_documents_every_route_and_no_other(client, family):
 
 def test_the_expansion_sees_both_spellings_of_an_alternation():
     assert _expand(r"^keys/cur(?:rr|r)ent/?$") == ["keys/currrent/", "keys/current/"]
-    assert _expand(rf"^teams/(?P<team_uid>[0-9a-f]{{8}}-(?:[0-9a-f]{{4}}-){{3}}[0-9a-f]{{12}})/icons/?$") == [
-        "teams/{}/icons/"
-    ]
+    assert _expand(r"^teams/(?P<team_uid>[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12})/icons/?$") == ["teams/{}/icons/"]
 
 
 def test_inbox_documents_both_spellings_of_the_current_key_and_no_misspelling(client):
