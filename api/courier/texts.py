@@ -117,7 +117,14 @@ class TextCallbackView(PublicEndpointMixin, CourierFlatAPIView):
 
     openapi_errors = (403,)  # a missing or wrong provider signature
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
+    @extend_schema(
+        # Twilio posts a form; JSON is read too.
+        request={
+            "application/x-www-form-urlencoded": TextCallbackSerializer,
+            "application/json": TextCallbackSerializer,
+        },
+        responses={204: None},
+    )
     def post(self, request, uid):
         verified = sms.get_backend().verify_callback(
             url=request.build_absolute_uri(),

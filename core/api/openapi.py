@@ -15,7 +15,8 @@ import copy
 from http import HTTPStatus
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
+from rest_framework import serializers
 from rest_framework_json_api.parsers import JSONParser as JsonApiParser
 
 # Why each error status can answer an operation; every family writes them in its own envelope.
@@ -88,7 +89,7 @@ class FamilyAutoSchema(AutoSchema):
             name=self.view.error_component,
             type=ResolvedComponent.SCHEMA,
             object=self.view.error_component,
-            schema=self.view.error_schema,
+            schema=copy.deepcopy(self.view.error_schema),  # the enum hook rewrites components in place
         )
         self.registry.register_on_missing(component)
         content = {media_type: {"schema": component.ref} for media_type in self.map_renderers("media_type")}
@@ -101,6 +102,22 @@ class FamilyAutoSchema(AutoSchema):
         if headers:
             response["headers"] = copy.deepcopy(headers)
         return response
+
+    def map_parsers(self):
+        """JSON bodies are documented as JSON only; form encodings only where the body carries a file.
+
+        The views also parse form data (DRF's parsers), but one body documented under three media types makes
+        generated clients send all three at once (openapi-python-client); JSON is what the documents show.
+        """
+        media_types = super().map_parsers()
+        if self._request_takes_files():
+            return [media_type for media_type in media_types if media_type != "application/x-www-form-urlencoded"]
+        return [media_type for media_type in media_types if "json" in media_type] or media_types
+
+    def _request_takes_files(self) -> bool:
+        serializer = force_instance(self.get_request_serializer())
+        fields = getattr(serializer, "fields", {}) if is_serializer(serializer) else {}
+        return any(isinstance(field, serializers.FileField) for field in fields.values())
 
     def _get_response_bodies(self, direction="response"):
         """A DELETE documented with a body answers 200 with it (drf-spectacular assumes 204 for every DELETE);
@@ -140,7 +157,7 @@ class FamilyAutoSchema(AutoSchema):
 def _jsonapi_request_document(source: dict, resource_type: str, *, with_id: bool) -> dict:
     attributes = {
         "type": "object",
-        "properties": {_dasherize(key): value for key, value in source.get("properties", {}).items()},
+        "properties": {_dasherize(key): copy.deepcopy(value) for key, value in source.get("properties", {}).items()},
     }
     if source.get("required"):
         attributes["required"] = [_dasherize(key) for key in source["required"]]
