@@ -214,6 +214,8 @@ def _accounts(request, accounts) -> Response:
 class AccountsSearchView(TommyAPIView):
     """GET /accounts/search?term= — teams and users visible to the caller by mobile or username (slug) prefix."""
 
+    pagination_class = None  # answers the whole list, not a page: no page/per
+
     @extend_schema(parameters=[SearchTermSerializer], responses=AccountSerializer(many=True))
     def get(self, request):
         serializer = SearchTermSerializer(data=request.query_params)
@@ -227,6 +229,8 @@ class AccountsSearchView(TommyAPIView):
 
 class MeAccountsView(TommyAPIView):
     """GET /me/accounts — the caller's accounts, the current one first."""
+
+    pagination_class = None  # answers the whole list, not a page: no page/per
 
     @extend_schema(responses=AccountSerializer(many=True))
     def get(self, request):
@@ -370,6 +374,8 @@ class MeSettingDetailView(SettingsMixin, TommyAPIView):
 
 class UsersSearchView(TommyAPIView):
     """GET /users/search?term= — users visible to the caller whose mobile number is the (normalised) term."""
+
+    pagination_class = None  # answers the whole list, not a page: no page/per
 
     @extend_schema(parameters=[MobileTermSerializer], responses=UserSerializer(many=True))
     def get(self, request):

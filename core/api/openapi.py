@@ -103,6 +103,17 @@ class FamilyAutoSchema(AutoSchema):
             response["headers"] = copy.deepcopy(headers)
         return response
 
+    def _get_pagination_parameters(self):
+        """Only list reads page; a write that answers a list (an import, a bulk update) answers all of it."""
+        return super()._get_pagination_parameters() if self.method == "GET" else []
+
+    def _get_response_headers_for_code(self, status_code, direction="response"):
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        paginator = self._get_paginator()
+        if str(status_code) == "200" and self._get_pagination_parameters() and paginator is not None:
+            headers = {**getattr(paginator, "response_headers", {}), **headers}
+        return headers
+
     def map_parsers(self):
         """JSON bodies are documented as JSON only; form encodings only where the body carries a file.
 

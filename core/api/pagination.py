@@ -32,6 +32,11 @@ class PagePerPagination(BasePagination):
 
     default_per = 100
     max_per = 1000
+    # documented on every paginated list (core.api.openapi)
+    response_headers = {
+        "X-Total-Count": {"schema": {"type": "integer"}, "description": "Rows in the whole list."},
+        "Link": {"schema": {"type": "string"}, "description": 'RFC 8288 links: rel="first", "last", "prev", "next".'},
+    }
 
     def _read_params(self, request) -> None:
         self.request = request

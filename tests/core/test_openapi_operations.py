@@ -167,3 +167,15 @@ def test_courier_errors_carry_a_title_beside_the_detail(bearer_client):
     assert all(error["detail"] and error["detail"] != error["title"] for error in errors)
     missing = bearer_client.get("/courier/v1/texts/11111111-1111-1111-1111-111111111111/").json()["errors"]
     assert [(error["status"], error["title"]) for error in missing] == [(404, "Not Found")]
+
+
+def test_tommy_documents_paging_only_where_a_list_pages(tommy_client):
+    paths = family_document("tommy")["paths"]
+    contacts = paths["/api/v1/contacts"]["get"]
+    assert {"page", "per"} <= {parameter["name"] for parameter in contacts["parameters"]}
+    assert set(contacts["responses"]["200"]["headers"]) == {"X-Total-Count", "Link"}
+    assert "X-Total-Count" in tommy_client.get("/api/v1/contacts?per=1")
+    for unpaged in (("get", "/api/v1/me/accounts"), ("post", "/api/v1/contacts/import")):
+        operation = paths[unpaged[1]][unpaged[0]]
+        assert "page" not in {parameter["name"] for parameter in operation.get("parameters", [])}, unpaged
+    assert "X-Total-Count" not in tommy_client.get("/api/v1/me/accounts?per=1")
