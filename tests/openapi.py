@@ -36,8 +36,11 @@ def _json_schema(node):
 
 
 def operation_for(family: str, method: str, path: str) -> dict:
-    """The documented operation answering `method path` (parameters match one path segment each)."""
-    for template, operations in _document(family)["paths"].items():
+    """The documented operation answering `method path` (parameters match one path segment each; literal paths
+    first, as the servers route `/users/search` before `/users/{id}`)."""
+    paths = _document(family)["paths"]
+    for template in sorted(paths, key=lambda template: (template.count("{"), -len(re.sub(r"\{[^}]*\}", "", template)))):
+        operations = paths[template]
         pattern = re.escape(template.rstrip("/")).replace(r"\{", "{").replace(r"\}", "}")
         pattern = re.sub(r"\{[^}]*\}", "[^/]+", pattern)
         if re.fullmatch(pattern + "/?", path) and method.lower() in operations:

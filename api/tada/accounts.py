@@ -8,7 +8,7 @@ from django.contrib.auth import login, logout
 from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -158,7 +158,18 @@ class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
     envelope because content negotiation always picks the tada renderer.
     """
 
-    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("value", str, description="Encode this token instead of issuing one (for tests)."),
+            OpenApiParameter("debug", str, description="Any value but 0/false/no/off: answer the URL as JSON."),
+        ],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "application/json"): inline_serializer(
+                "TadaQrLoginDebug", {"lifetime_sec": serializers.IntegerField(), "url": serializers.CharField()}
+            ),
+        },
+    )
     def get(self, request):
         value = request.query_params.get("value")
         if value is not None:
@@ -300,7 +311,7 @@ class TeamsView(TeamViewMixin, TadaAPIView):
 
 
 class TeamJoinView(TeamViewMixin, TadaAPIView):
-    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamSerializer)
+    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamJoinedSerializer)
     def post(self, request):
         data = _validated(s.TeamJoinInputSerializer, request)
         team = team_services.team_join(user=request.user, token=data["token"])

@@ -19,7 +19,9 @@ def labels() -> serializers.ListField:
 class ContactSerializer(serializers.Serializer):
     """One row of the account's contacts with its friend's public profile. Absent values are null."""
 
-    friend_id = serializers.IntegerField()
+    friend_id = serializers.IntegerField(
+        allow_null=True, help_text="null in an invitation's `contact` to someone who is not a user yet"
+    )
     favorite = serializers.BooleanField()
     mute = serializers.BooleanField()
     personal = serializers.BooleanField()
