@@ -8,7 +8,8 @@ Two layers over drf-spectacular:
   success in {"_time", "ok", "result"} (api/tada/base.py) and courier's renders JSON:API documents with dasherized
   attributes (api/courier/base.py); and spells each family's paths as its document does (trailing slash or not).
 Without them a client generated from the schemas could neither send some requests nor read one answer (found by
-checking responses against the schemas with schemathesis and by generating clients: tests/contract/).
+checking responses against the schemas with schemathesis and by generating clients:
+tests/integration/test_generated_clients.py).
 """
 
 import copy
