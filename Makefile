@@ -14,7 +14,7 @@ STAMP := $(VENV)/.requirements.stamp
 
 help:
 	@echo "make run      web (runserver :8000) + Celery worker with embedded beat, SQLite under var/"
-	@echo "make test     ruff, import contracts (lint-imports), pytest (integration tests too when REDIS_URL is set)"
+	@echo "make test     ruff, import contracts, pytest (integration tests with REDIS_URL; browser tests with Chromium)"
 	@echo "make lint     ruff check + ruff format --check + import contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make migrate  manage.py migrate"
@@ -38,6 +38,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then \
+		echo "make test: Chromium found, the browser tests (tests/browser, screenshots in var/screenshots/) run."; \
+	else \
+		echo "make test: NO BROWSER: Chromium is not installed, so the browser tests are SKIPPED."; \
+		echo "make test: install it with: apt-get install -y chromium chromium-driver (.ci/run does)."; \
+	fi
 	$(BIN)/pytest
 
 lint: $(STAMP)

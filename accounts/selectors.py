@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import ApiKey, Device, Membership, Team, User
 from accounts.permissions import is_manager
-from accounts.services.profiles import users_visible_to
+from accounts.services.discovery import lookups_spend
+from accounts.visibility import Viewer, known_people
 from core.exceptions import NotFoundError
 
 USER, TEAM, TEAM_MEMBER = "User", "Team", "TeamMember"
@@ -28,9 +29,9 @@ ACCOUNT_TYPES = (USER, TEAM, TEAM_MEMBER)
 
 def teams_with_owner(queryset: QuerySet[Team] | None = None) -> QuerySet[Team]:
     """Teams annotated with `owner_id` (first active owner, else the creator) and the owner's names: one query."""
-    owners = Membership.objects.filter(team=OuterRef("pk"), status=Membership.Status.OWNER, is_active=True).order_by(
-        "id"
-    )
+    owners = Membership.objects.filter(
+        team=OuterRef("pk"), status=Membership.Status.OWNER, is_active=True, invitation_pending=False
+    ).order_by("id")
     queryset = Team.objects.all() if queryset is None else queryset
     return queryset.annotate(
         owner_id=Coalesce(Subquery(owners.values("user_id")[:1]), "created_by_id", output_field=BigIntegerField()),
@@ -198,16 +199,19 @@ def current_account_of(*, user: User, team_ids) -> Account:
     return user_account(user)
 
 
-def accounts_search(*, user: User, team_ids, phone: str | None, handle: str) -> list[Account]:
+def accounts_search(*, viewer: Viewer, phone: str | None, handle: str) -> list[Account]:
     """Teams, then users, visible to the caller whose mobile is `phone` or whose slug/username starts with
-    `handle`. Visible: the caller's teams (of this credential) and the people in them. Two queries."""
+    `handle`. Visible: the caller's teams (of this credential) and the people the caller may know of
+    (accounts.visibility). A search by phone is a budgeted lookup. Two queries."""
+    team_ids = viewer.team_ids
     team_match = Q(slug__istartswith=handle)
     user_match = Q(slug__istartswith=handle) | Q(username__istartswith=handle)
     if phone:
+        lookups_spend(user=viewer.user)
         team_match |= Q(phone=phone)
         user_match |= Q(phone=phone)
     teams = teams_with_owner(Team.objects.filter(pk__in=list(team_ids), is_archived=False).filter(team_match))
-    users = users_visible_to(user=user, team_ids=team_ids).filter(user_match).order_by("id")
+    users = known_people(viewer).filter(user_match).order_by("id")
     return [team_account(t) for t in teams.order_by("id")] + [user_account(u) for u in users]
 
 
@@ -248,3 +252,18 @@ def device_get(*, user: User, device_id: str) -> Device:
 
 def devices_list(*, user: User):
     return Device.objects.filter(user=user).order_by("id")
+
+
+# --- members of a team (courier user ids are user uids) ----------------------------------------------------------
+
+
+def active_member_get(*, team_id: int, user_uid) -> User | None:
+    """The user `user_uid` when they are an active member of the team (courier user ids are user uids)."""
+    return User.objects.filter(
+        uid=user_uid, memberships__in=Membership.objects.active().filter(team_id=team_id)
+    ).first()
+
+
+def active_member_by_phone(*, team_id: int, phone: str) -> User | None:
+    """The active member of the team whose mobile is `phone` (E.164), if any."""
+    return User.objects.filter(phone=phone, memberships__in=Membership.objects.active().filter(team_id=team_id)).first()

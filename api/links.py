@@ -16,3 +16,5 @@ def register_all() -> None:
     )
     # courier: the SMS provider reports a text's delivery status to its callback.
     links.register("sms-status-callback", lambda *, uid: reverse("courier:text-callback", kwargs={"uid": uid}))
+    # courier: the SMS provider posts a number's inbound messages to its webhook (given when provisioning).
+    links.register("sms-inbound", lambda *, uid: reverse("courier:text-number-inbound", kwargs={"uid": uid}))

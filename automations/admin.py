@@ -1,14 +1,35 @@
 """The managers' console for automations: syncs and the demo-data markers, read-only and team-scoped."""
 
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
 
 from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin
+from automations import admin_demo
 from automations.models import DemoRecord, Sync
 
 
 @admin.register(Sync)
 class SyncAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Syncs are written by background jobs (automations.services) only."""
+    """Syncs are written by background jobs (automations.services) only; "Load demo data" starts one."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("demo/", view(partial(admin_demo.demo_view, self)), name="automations_sync_demo"),
+            path(
+                "<int:pk>/progress/",
+                view(partial(admin_demo.progress_view, self)),
+                name="automations_sync_progress",
+            ),
+            path(
+                "<int:pk>/progress/state/",
+                view(partial(admin_demo.progress_state_view, self)),
+                name="automations_sync_progress_state",
+            ),
+            *super().get_urls(),
+        ]
 
     list_display = ("item_type", "status", "team", "user", "progress_percentage", "success_items", "created_at")
     list_filter = ("status", "direction")
@@ -38,7 +59,8 @@ class SyncAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(DemoRecord)
 class DemoRecordAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Which rows demo data generated (removed by DELETE /team/demo_data/reset)."""
+    """Which rows demo data generated (removed by DELETE /team/demo_data/reset). Operators only: not in the
+    "Team manager" group."""
 
     list_display = ("__str__", "content_type", "object_id", "team", "sync", "created_at")
     list_filter = ("content_type",)

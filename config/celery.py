@@ -20,6 +20,8 @@ QUEUES = ("sms_otp", "sms", "multicast", "webhooks", "default")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "messaging.text_send_task": {"queue": "sms"},  # login codes are re-routed to sms_otp at enqueue time
+    "messaging.webhook_deliver_task": {"queue": "webhooks"},
+    "messaging.webhooks_dispatch_due_task": {"queue": "webhooks"},
     "messaging.*": {"queue": "sms"},
     "workforce.*": {"queue": "default"},
     "automations.*": {"queue": "default"},
@@ -30,6 +32,16 @@ app.conf.beat_schedule = {
         "task": "messaging.texts_requeue_stuck_task",
         "schedule": 60.0,
         "options": {"expires": 50},  # a sweep that waited longer than its period is skipped, not stacked
+    },
+    "inbound-requeue-stuck": {  # inbound SMS whose processing was lost or rolled back
+        "task": "messaging.inbound_requeue_stuck_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "webhooks-dispatch-due": {  # webhook retries are rows with next_attempt_at, sent when due (no long countdowns)
+        "task": "messaging.webhooks_dispatch_due_task",
+        "schedule": 10.0,
+        "options": {"expires": 9},
     },
     "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services.py)
         "task": "automations.syncs_sweep_task",

@@ -32,7 +32,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.ConsoleAdminConfig",  # django.contrib.admin with the console site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "import_export",
     "core",
     "accounts",
     "messaging",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.ConsoleTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -137,6 +139,9 @@ STORAGES = {
     },
 }
 
+# django-import-export (the console's payroll CSV): exporting needs the model's view permission.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crewdesk <no-reply@localhost>")
 
@@ -193,6 +198,10 @@ SPECTACULAR_SETTINGS = {
         "ShiftRequestStatusEnum": "workforce.models.ShiftRequest.Status",
         "TimesheetStatusEnum": "workforce.models.Timesheet.Status",
         "AttendanceStatusEnum": "workforce.models.Attendance.Status",
+        "DeviceTypeEnum": "accounts.models.Device.Type",
+        "UserConsentTypeEnum": "messaging.models.UserConsent.Type",
+        "OrgPreferenceTypeEnum": ["string", "json"],
+        "OrgPreferenceNameEnum": "messaging.services.preferences.NAMES",
     },
 }
 JSON_API_FORMAT_FIELD_NAMES = "dasherize"
@@ -225,6 +234,9 @@ OTP_RESEND_COOLDOWN_SECONDS = env_int("OTP_RESEND_COOLDOWN_SECONDS", 30)
 OTP_HOURLY_LIMIT_PER_PHONE = env_int("OTP_HOURLY_LIMIT_PER_PHONE", 5)
 OTP_HOURLY_LIMIT_PER_IP = env_int("OTP_HOURLY_LIMIT_PER_IP", 20)
 QR_LOGIN_TTL_SECONDS = env_int("QR_LOGIN_TTL_SECONDS", 60)
+# Per caller: phones/emails matched against users a day, invitations delivered an hour (accounts.services.discovery).
+PEOPLE_LOOKUPS_PER_DAY = env_int("PEOPLE_LOOKUPS_PER_DAY", 10_000)
+INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 100)
 
 # --- SMS -----------------------------------------------------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "console")
@@ -235,6 +247,20 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
 # Public base URL Twilio calls back on (e.g. https://crewdesk.example.com); no callback is requested when unset.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 SMS_STUCK_AFTER_SECONDS = env_int("SMS_STUCK_AFTER_SECONDS", 300)
+# The console backend notes the references it printed here (never the bodies), to answer "did you send it?".
+SMS_CONSOLE_JOURNAL = env_str("SMS_CONSOLE_JOURNAL", str(VAR_DIR / "sms-console-journal.jsonl"))
+# Replies match a text sent with expected-responses to the same phone within this many days.
+SMS_REPLY_WINDOW_DAYS = env_int("SMS_REPLY_WINDOW_DAYS", 7)
+
+# --- Outbound webhooks (messaging/services/webhooks.py) -------------------------------------------------------------
+# A delivery is retried with exponential backoff (5 s doubling, at most 1 h apart) for this long, then `failed`.
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 24 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Callbacks never reach private, link-local or loopback addresses; loopback only where this is on (tests,
+# `make run` with a receiver on the same machine). Never on in production.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+# After a secret is rotated, deliveries are signed with the old one too for this long.
+WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = env_int("WEBHOOK_SECRET_ROTATION_GRACE_SECONDS", 24 * 3600)
 
 # --- Celery --------------------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

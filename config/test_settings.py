@@ -21,3 +21,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 SMS_BACKEND = "locmem" if CELERY_TASK_ALWAYS_EAGER else env_str("SMS_BACKEND", "locmem")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
+# The tests' webhook receivers listen on 127.0.0.1.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", True)

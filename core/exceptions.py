@@ -59,3 +59,10 @@ class RateLimited(ApplicationError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ProviderUnavailable(ApplicationError):
+    """A provider (SMS, lookups) did not answer or failed on its side: try again later."""
+
+    status_code = 502
+    code = "PROVIDER_ERROR"

@@ -24,3 +24,12 @@ def text_get_for_callback(*, uid: UUID) -> Text | None:
 def team_id_get(*, uid: UUID, team_ids: Iterable[int]) -> int | None:
     """The pk of the team `uid` when it is one of `team_ids` (a read of the lower `accounts` app)."""
     return Team.objects.filter(uid=uid, pk__in=list(team_ids)).values_list("pk", flat=True).first()
+
+
+def team_get(*, uid: UUID, team_ids: Iterable[int]) -> Team | None:
+    """The team `uid` when it is one of `team_ids`."""
+    return Team.objects.filter(uid=uid, pk__in=list(team_ids)).first()
+
+
+def team_get_by_pk(*, pk: int) -> Team | None:
+    return Team.objects.filter(pk=pk).first()

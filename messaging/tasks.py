@@ -3,7 +3,10 @@
 from celery import shared_task
 
 from messaging import services
+from messaging.services import inbound, numbers, webhooks
 from messaging.sms import TransientSmsError
+
+LOOKUP_RETRIES = 4
 
 
 @shared_task(
@@ -23,3 +26,38 @@ def text_send_task(text_id: int) -> None:
 @shared_task(name="messaging.texts_requeue_stuck_task", acks_late=True, expires=90)
 def texts_requeue_stuck_task() -> int:
     return services.texts_requeue_stuck()
+
+
+@shared_task(name="messaging.inbound_process_task", acks_late=True, reject_on_worker_lost=True)
+def inbound_process_task(inbound_id: int) -> str:
+    return inbound.inbound_process(inbound_id=inbound_id)
+
+
+@shared_task(name="messaging.inbound_requeue_stuck_task", acks_late=True, expires=90)
+def inbound_requeue_stuck_task() -> int:
+    return inbound.inbound_requeue_stuck()
+
+
+@shared_task(
+    name="messaging.text_number_lookup_task",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientSmsError,),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=LOOKUP_RETRIES,
+)
+def text_number_lookup_task(self, info_id: int) -> str:
+    # The last try stores a transient error on the row instead of raising (its documented `error`).
+    return numbers.text_number_info_resolve(info_id=info_id, final=self.request.retries >= LOOKUP_RETRIES)
+
+
+@shared_task(name="messaging.webhook_deliver_task", acks_late=True, reject_on_worker_lost=True)
+def webhook_deliver_task(delivery_id: int) -> str:
+    return webhooks.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="messaging.webhooks_dispatch_due_task", acks_late=True, expires=9)
+def webhooks_dispatch_due_task() -> int:
+    return webhooks.webhooks_dispatch_due()

@@ -11,14 +11,43 @@ from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolation(settings, tmp_path):
-    """Every test starts with an empty SMS outbox, its own media folder and an empty cache (OTP budgets)."""
+    """Every test starts with an empty SMS outbox, its own media folder and SMS journals, and an empty cache."""
     from django.core.cache import cache
 
     sms.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SMS_CONSOLE_JOURNAL = str(tmp_path / "sms-console-journal.jsonl")
     cache.clear()
     yield
     sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_callbacks_to_the_internet(monkeypatch):
+    """Webhook deliveries run eagerly in tests: their host names resolve only to this machine (a callback URL on
+    example.com must not reach the real one). Receivers in tests listen on 127.0.0.1."""
+    import socket
+
+    from messaging.webhooks import addresses
+
+    real = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host not in ("localhost", "127.0.0.1", "::1"):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests resolve no outside names ({host})")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(addresses.socket, "getaddrinfo", local_only)
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A local HTTP server recording the webhooks it receives (tests/receiver.py)."""
+    from tests.receiver import Receiver
+
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()
 
 
 @pytest.fixture

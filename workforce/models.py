@@ -410,7 +410,12 @@ class TimesheetItem(models.Model):
 
 
 class ShiftNotice(models.Model):
-    """One scheduled message about a shift to one employee; the unique key makes each sent at most once."""
+    """One scheduled message about a shift to one employee; the unique key makes each sent at most once.
+
+    Reminders are once per (shift, employee, kind). Published notices belong to a publish (`batch`): one row per
+    shift and employee in it, and ONE SMS per employee per batch listing all their rows; `announced_*` record the
+    times the employee was told, so a later publish can tell a changed shift from one already announced.
+    """
 
     class Kind(models.TextChoices):
         UPCOMING = "upcoming", "Upcoming shift"
@@ -432,6 +437,9 @@ class ShiftNotice(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED, db_index=True)
     text = models.ForeignKey("messaging.Text", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
+    batch = models.UUIDField(null=True, blank=True, db_index=True, help_text="The publish a published notice is in.")
+    announced_start_at = models.DateTimeField(null=True, blank=True)
+    announced_end_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TeamScopedQuerySet.as_manager()
@@ -439,7 +447,12 @@ class ShiftNotice(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["shift", "user", "kind"], name="shift_notice_once_per_kind"),
+            models.UniqueConstraint(
+                fields=["shift", "user", "kind"], condition=~Q(kind="published"), name="shift_notice_once_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "shift", "user"], condition=Q(kind="published"), name="shift_notice_once_per_publish"
+            ),
         ]
 
     def __str__(self) -> str:

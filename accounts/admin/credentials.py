@@ -57,7 +57,7 @@ class ApiKeyAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "team", "display_prefix", "created_by", "scopes", "last_used_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter), "created_at")
     list_select_related = ("team", "created_by")
-    raw_id_fields = ("team",)
+    autocomplete_fields = ("team",)
     search_fields = ("name", "display_prefix", "team__name", "team__slug", "created_by__email")
     actions = ["revoke_keys"]
 

@@ -6,6 +6,7 @@ or as workforce manager. Other apps' admins reuse TeamScopedAdminMixin (import i
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 from accounts.models import Membership, Team, User
 from accounts.services.memberships import membership_of
@@ -94,3 +95,36 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- the team a console page is about (dashboard, week board) ----------------------------------------------------
+
+_PICKED_TEAM_SESSION_KEY = "crewdesk_console_team"
+
+
+def console_teams(request):
+    """Teams the request's user may run in the console: a superuser every unarchived team, staff the managed ones."""
+    teams = Team.objects.filter(is_archived=False).order_by("name", "pk")
+    return teams if request.user.is_superuser else teams.filter(pk__in=request_team_ids(request))
+
+
+def picked_team_id(request) -> int | None:
+    """The team last picked in this session (not checked: use picked_team or console_teams to check it)."""
+    return request.session.get(_PICKED_TEAM_SESSION_KEY)
+
+
+def picked_team(request) -> Team | None:
+    """The team a page shows: `?team=<id>` (404 unless the user runs it — checked on the server), else the last one
+    picked (session), else the first. None when the user runs no team."""
+    teams = console_teams(request)
+    wanted = request.GET.get("team") or request.POST.get("team")
+    if wanted:
+        team = teams.filter(pk=wanted).first() if str(wanted).isdigit() else None
+        if team is None:
+            raise Http404("No such team.")
+    else:
+        remembered = request.session.get(_PICKED_TEAM_SESSION_KEY)
+        team = (teams.filter(pk=remembered).first() if remembered else None) or teams.first()
+    if team is not None:
+        request.session[_PICKED_TEAM_SESSION_KEY] = team.pk
+    return team

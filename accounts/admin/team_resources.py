@@ -16,7 +16,7 @@ class SettingAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "context", "user", "team", "format", "updated_at")
     list_filter = ("format",)
     list_select_related = ("user", "team")
-    raw_id_fields = ("user", "team")
+    autocomplete_fields = ("user", "team")
     search_fields = ("name", "context", "user__email", "team__name")
     fields = ("user", "team", "name", "context", "format", "data", "resource_type", "resource_id", "addon_install_id")
     readonly_fields = ("created_at", "updated_at")
@@ -30,7 +30,7 @@ class IntegrationAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "team", "kind", "enabled", "group", "comment", "created_at")
     list_filter = ("kind", "enabled")
     list_select_related = ("team",)
-    raw_id_fields = ("team",)
+    autocomplete_fields = ("team",)
     search_fields = ("comment", "group", "team__name")
     fields = (
         "uid",

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from accounts.admin.scoping import TeamScopedAdminMixin, acting_membership, adopt, report_refusal
 from accounts.models import Membership, Team
 from accounts.permissions import ASSIGNABLE, ORDERED_STATUSES, can_manage, team_permissions
+from accounts.services.invitations import membership_invite
 from accounts.services.memberships import membership_add, membership_change, membership_remove
 from core.exceptions import ApplicationError
 
@@ -32,16 +33,52 @@ class TeamMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
+class FeaturesField(forms.MultipleChoiceField):
+    """Team.features ({flag: bool} of the 13 documented flags) as checkboxes; every flag is stored, on or off."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        choices = [(flag, flag.replace("_", " ").capitalize()) for flag in Team.FEATURES]
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return [flag for flag, on in value.items() if on]
+        return value
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return {flag: flag in chosen for flag in Team.FEATURES}
+
+
+class TeamForm(forms.ModelForm):
+    features = FeaturesField(help_text="What the team uses (tommy team features).")
+
+    class Meta:
+        model = Team
+        fields = (
+            "name", "slug", "timezone", "email", "phone", "status", "features", "icon_sm", "icon_lg",
+            "uploads_size_limit", "default_task_deadline", "is_archived",
+        )  # fmt: skip
+
+
 @admin.register(Team)
 class TeamAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
+    form = TeamForm
     team_lookup = "pk"
     list_display = ("name", "slug", "timezone", "status", "is_archived", "created_at")
     list_filter = ("is_archived", "status")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    raw_id_fields = ("created_by",)
-    readonly_fields = ("uid", "invite_link", "uploads_size", "created_at", "updated_at")
+    autocomplete_fields = ("created_by",)
+    readonly_fields = ("uid", "invite_link", "uploads_size", "created_by", "created_at", "updated_at")
     inlines = [TeamMembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Archiving goes through the team services (it ends console access); plan and storage limits are operators'.
+        return fields if request.user.is_superuser else (*fields, "is_archived", "status", "uploads_size_limit")
 
     @admin.display(description="Members")
     def invite_link(self, team: Team) -> str:
@@ -95,7 +132,7 @@ class MembershipAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "team", "status", "is_manager", "role", "is_active", "created_at")
     list_filter = ("status", "is_manager", "is_active")
     list_select_related = ("user", "team")
-    raw_id_fields = ("user", "team")
+    autocomplete_fields = ("user", "team")
     search_fields = ("user__email", "user__phone", "user__first_name", "user__last_name", "team__name", "team__slug")
     actions = [*(_status_action(s) for s in reversed(ORDERED_STATUSES)), "remove_from_team"]
 
@@ -123,14 +160,16 @@ class MembershipAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            created = membership_add(
-                team=data["team"],
-                user=data["user"],
-                status=data["status"],
-                invited_by=request.user,
-                is_manager=data.get("is_manager", False),
-                role=data.get("role", ""),
-            )
+            fields = {"is_manager": data.get("is_manager", False), "role": data.get("role", "")}
+            if data["user"].pk == request.user.pk:  # adding oneself is one's own call
+                created = membership_add(
+                    team=data["team"], user=data["user"], status=data["status"], invited_by=request.user, **fields
+                )
+            else:
+                # Adding someone else needs their consent (issue 8): an invited, pending member until they accept.
+                created = membership_invite(
+                    team=data["team"], user=data["user"], inviter=request.user, status=data["status"], **fields
+                )
             adopt(obj, created)
             return
         fields = {name: data[name] for name in form.changed_data if name in data}

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from accounts.admin.scoping import TeamScopedAdminMixin, member_of_any, request_team_ids
 from accounts.models import Device, Membership, User, unique_slug
+from accounts.services.console_access import console_access_sync
 from core.exceptions import ValidationFailed
 from core.phones import normalize_phone
 
@@ -143,10 +144,19 @@ class UserAdmin(TeamScopedAdminMixin, DjangoUserAdmin):
         return format_html('{} — <a href="{}">set a new password</a>', state, url)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = tuple(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:  # a team manager may not hand out staff rights
-            fields += ("is_staff", "is_superuser", "groups", "user_permissions")
+        # Staff status and the "Team manager" group follow the membership (accounts.services.console_access), never a
+        # tick box; a superuser may still make an operator (is_superuser) or grant single permissions.
+        fields = (*super().get_readonly_fields(request, obj), "is_staff", "groups")
+        if not request.user.is_superuser:  # a team manager may not hand out rights
+            fields += ("is_superuser", "user_permissions")
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_superuser and not obj.is_staff:  # an operator needs staff status to sign in to the console
+            User.objects.filter(pk=obj.pk).update(is_staff=True)
+        elif change and "is_superuser" in form.changed_data:  # no longer an operator: staff only if they manage
+            console_access_sync(user_ids=[obj.pk])
 
     def get_inlines(self, request, obj):
         return [] if obj is None else super().get_inlines(request, obj)
@@ -158,7 +168,7 @@ class DeviceAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("device_id", "user", "type", "environment", "name", "allowed_notifications", "last_seen_at")
     list_filter = ("type", "environment")
     list_select_related = ("user",)
-    raw_id_fields = ("user",)
+    autocomplete_fields = ("user",)
     search_fields = ("device_id", "name", "user__email", "user__phone")
     readonly_fields = ("created_at", "updated_at", "last_seen_at")
 

@@ -42,6 +42,12 @@ class Contact(models.Model):
     roles = models.JSONField(default=list, blank=True)
     locations = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
+    # What the owner wrote about the friend (POST /contacts, import): shown back to the owner where the friend's
+    # own profile is not theirs to see (accounts.visibility).
+    sent_first_name = models.CharField(max_length=150, blank=True)
+    sent_last_name = models.CharField(max_length=150, blank=True)
+    sent_phone = models.CharField(max_length=20, blank=True)
+    sent_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +108,9 @@ class Invitation(models.Model):
     invitee_team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     phone = models.CharField(max_length=20, blank=True, help_text="Where a personal invitation was sent (E.164).")
     email = models.EmailField(blank=True)
+    # The invitee's names as the inviter wrote them (shown to the team while the invitation is pending).
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
     message = models.TextField(blank=True)
     membership_status = models.CharField(max_length=16, blank=True, help_text="Access level granted on joining.")
     times_sent = models.PositiveIntegerField(default=0)

@@ -37,6 +37,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.models import Contact, Membership, Team, User
+from accounts.services.discovery import lookups_spend
 from accounts.services.users import user_create
 from core.exceptions import NotFoundError, ValidationFailed
 
@@ -159,13 +160,21 @@ def _request(*, account: Account, friend: User, status: str, via: str) -> Contac
     return mine
 
 
-def _invite(*, account: Account, friend: User) -> None:
+def _invite(*, account: Account, friend: User, contact: Contact) -> None:
     """The invitation of a contact: to connect with the acting user (`team=None`: accepting never grants a team
-    membership; team invitations are /team/members/invite)."""
+    membership; team invitations are /team/members/invite). It records only what the caller wrote on the row;
+    delivery falls back to the friend's own phone or email, which the caller never sees."""
     # Imported here: accounts.services.invitations imports contact_connect from this module.
     from accounts.services.invitations import invitation_send
 
-    invitation_send(inviter=account.user, invitee=friend, phone=friend.phone or "", email=friend.email or "")
+    invitation_send(
+        inviter=account.user,
+        invitee=friend,
+        phone=contact.sent_phone,
+        email=contact.sent_email,
+        first_name=contact.sent_first_name,
+        last_name=contact.sent_last_name,
+    )
 
 
 @transaction.atomic
@@ -181,7 +190,7 @@ def contact_invite(*, account: Account, friend_id: int, team_ids: Iterable[int])
     friend = _reachable_friend(account=account, friend_id=friend_id, team_ids=team_ids)
     contact = _request(account=account, friend=friend, status=Status.INVITED, via="invite")
     if contact.status == Status.INVITED:
-        _invite(account=account, friend=friend)
+        _invite(account=account, friend=friend, contact=contact)
     return contact
 
 
@@ -194,6 +203,14 @@ def _find_user(*, phone: str | None, email: str | None) -> User | None:
     if email:
         return User.objects.filter(email__iexact=email).first()
     return None
+
+
+def _write_sent(contact: Contact, sent: dict) -> None:
+    """Remember what the owner wrote about the friend (shown back while the friend's own profile is not theirs
+    to see, accounts.visibility)."""
+    for name, value in sent.items():
+        setattr(contact, name, value)
+    contact.save(update_fields=[*sent, "updated_at"])
 
 
 @transaction.atomic
@@ -217,13 +234,21 @@ def contact_create(
             "A contact needs a mobile number or an email address.",
             details={"mobile": ["or email is required"], "email": ["or mobile is required"]},
         )
+    lookups_spend(user=account.user)
     friend = _find_user(phone=phone, email=email)
     if friend is None:
         friend = user_create(
             phone=phone, email=email, first_name=first_name, last_name=last_name, dob=dob, locale=locale
         )
     via = via or "contact"
+    sent = {
+        "sent_first_name": first_name,
+        "sent_last_name": last_name,
+        "sent_phone": phone or "",
+        "sent_email": email or "",
+    }
     contact = _request(account=account, friend=friend, status=Status.INVITED, via=via)
+    _write_sent(contact, sent)
     for team in teams:
         if account.team is not None and team.pk == account.team.pk:
             continue
@@ -231,9 +256,11 @@ def contact_create(
         if row.status != Status.ACCEPTED or not row.pk:
             row.status = Status.INVITED
             row.via = row.via or via
+            for name, value in sent.items():
+                setattr(row, name, value)
             row.save()
     if contact.status == Status.INVITED:
-        _invite(account=account, friend=friend)
+        _invite(account=account, friend=friend, contact=contact)
     return contact
 
 
@@ -291,6 +318,7 @@ def contacts_import(*, account: Account, rows: list[dict]) -> list[Contact]:
     user = account.user
     phones = {row["phone"] for row in rows if row.get("phone")}
     emails = {row["email"].lower() for row in rows if row.get("email")}
+    lookups_spend(user=user, count=len(phones) + len(emails))
     by_phone: dict[str, User] = {}
     by_email: dict[str, User] = {}
     if phones or emails:
@@ -306,6 +334,7 @@ def contacts_import(*, account: Account, rows: list[dict]) -> list[Contact]:
     unusable = make_password(None)
     people: list[User] = []
     seen: set[int] = set()
+    sent: dict[int, Contact] = {}  # id(person) → what this import wrote about them (the first row wins)
     new_users: list[User] = []
     for row in rows:
         phone, email = row.get("phone"), (row.get("email") or "").lower() or None
@@ -330,11 +359,27 @@ def contacts_import(*, account: Account, rows: list[dict]) -> list[Contact]:
         if person.pk != user.pk and id(person) not in seen:
             seen.add(id(person))
             people.append(person)
+            sent[id(person)] = Contact(
+                sent_first_name=row.get("first_name", ""),
+                sent_last_name=row.get("last_name", ""),
+                sent_phone=phone or "",
+                sent_email=row.get("email") or "",
+            )
     User.objects.bulk_create(new_users)
 
     existing = {row.friend_id: row for row in account.rows().filter(friend__in=[p for p in people if p.pk])}
     missing = [
-        Contact(owner=user, team=account.team, friend=person, status=Status.INVITED, via="import")
+        Contact(
+            owner=user,
+            team=account.team,
+            friend=person,
+            status=Status.INVITED,
+            via="import",
+            sent_first_name=sent[id(person)].sent_first_name,
+            sent_last_name=sent[id(person)].sent_last_name,
+            sent_phone=sent[id(person)].sent_phone,
+            sent_email=sent[id(person)].sent_email,
+        )
         for person in people
         if person.pk not in existing
     ]

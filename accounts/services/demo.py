@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Membership, Team, User
 from accounts.services.credentials import api_key_create
+from accounts.services.memberships import membership_add
 from accounts.services.users import user_create
 
 DEMO_TEAM_NAME = "Demo Crew"
@@ -59,10 +60,12 @@ def _create() -> DemoSeed:
     password = secrets.token_urlsafe(12)
     owner = _demo_user(password=password, **DEMO_OWNER)
     team = Team.objects.create(name=DEMO_TEAM_NAME, slug=DEMO_TEAM_SLUG, created_by=owner)
-    Membership.objects.create(team=team, user=owner, status=Membership.Status.OWNER, is_manager=True)
+    # Through the membership service: the owner becomes staff in the "Team manager" group, so the printed login
+    # opens the console on the first try.
+    membership_add(team=team, user=owner, status=Membership.Status.OWNER, is_manager=True)
     for profile in DEMO_MEMBERS:
         member = _demo_user(password=None, **profile)
-        Membership.objects.create(team=team, user=member, status=Membership.Status.MEMBER)
+        membership_add(team=team, user=member, status=Membership.Status.MEMBER)
     # Seed data spans apps; the model is looked up (not imported) so accounts never imports messaging.
     if apps.is_installed("messaging"):
         apps.get_model("messaging", "TextAccount").objects.create(team=team, phone_number=DEMO_SENDER)

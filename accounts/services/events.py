@@ -13,8 +13,9 @@ from accounts.models import Membership, ServerEvent, ServerEventRecipient, Team,
 
 
 def team_member_ids(team: Team) -> list[int]:
-    """Default recipients: the team's active members."""
-    return list(Membership.objects.filter(team=team, is_active=True).values_list("user_id", flat=True))
+    """Default recipients: the team's active members (an invitee who has not accepted is not one)."""
+    members = Membership.objects.filter(team=team, is_active=True, invitation_pending=False)
+    return list(members.values_list("user_id", flat=True))
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from django.utils import timezone
 from accounts.models import Contact, Invitation, Membership, Team, User
 from accounts.permissions import team_permissions
 from accounts.services.contacts import contact_connect
+from accounts.services.discovery import lookups_spend, sends_spend
 from accounts.services.memberships import membership_accept_invitation, membership_add, membership_of
+from accounts.visibility import Sent, Viewer, known_people
 from core import links, sms
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 
@@ -41,6 +43,7 @@ def invitation_deliver(*, invitation: Invitation) -> Invitation:
         raise ValidationFailed(
             "An invitation needs a mobile number or an email address.", details={"mobile": ["or email is required"]}
         )
+    sends_spend(user=invitation.inviter)
     body = _invitation_text(invitation)
     if phone:
         sms.send_text(to=phone, body=body, purpose="invitation", team_id=invitation.team_id)
@@ -62,11 +65,14 @@ def invitation_send(
     message: str = "",
     membership_status: str = "",
     invitee_team: Team | None = None,
+    first_name: str = "",
+    last_name: str = "",
 ) -> Invitation:
     """Create a personal invitation (to connect with `inviter`, or to join `team`) and send it.
 
     `phone` must already be normalised (core.phones). An invitee without phone or email is a validation error.
-    `invitee_team` addresses a team (its managers may answer) instead of a person.
+    `invitee_team` addresses a team (its managers may answer) instead of a person. `phone`, `email` and the names
+    are what the inviter wrote: all the team sees of the invitee until they accept (accounts.visibility).
     """
     invitation = Invitation.objects.create(
         kind=Invitation.Kind.PERSONAL,
@@ -76,6 +82,8 @@ def invitation_send(
         invitee_team=invitee_team,
         phone=phone,
         email=email,
+        first_name=first_name,
+        last_name=last_name,
         message=message,
         membership_status=membership_status,
     )
@@ -83,7 +91,7 @@ def invitation_send(
 
 
 def _resolve_invitee(
-    *, invitee_id: int | None, invitee_type: str, phone: str, email: str
+    *, viewer: Viewer, invitee_id: int | None, invitee_type: str, phone: str, email: str
 ) -> tuple[User | None, Team | None]:
     if invitee_id is not None:
         if invitee_type == "Team":
@@ -91,7 +99,8 @@ def _resolve_invitee(
             if invitee_team is None:
                 raise ValidationFailed.for_field("invitee_id", "No such team.")
             return None, invitee_team
-        invitee = User.objects.filter(pk=invitee_id, is_active=True).first()
+        # Only someone the inviter may know of (accounts.visibility): a stranger's id answers as an unknown one.
+        invitee = known_people(viewer).filter(pk=invitee_id, is_active=True).first()
         if invitee is None:
             raise ValidationFailed.for_field("invitee_id", "No such user.")
         return invitee, None
@@ -100,7 +109,9 @@ def _resolve_invitee(
             "Say whom to invite: friend_id, invitee_id, mobile or email.",
             details={"invitee_id": ["friend_id, invitee_id, mobile or email is required"]},
         )
-    # Someone already on Crewdesk with that number or address is invited as themselves.
+    # Someone already on Crewdesk with that number or address is invited as themselves (so they may accept in
+    # the app); the answer shows the inviter only what they sent unless they may see that person.
+    lookups_spend(user=viewer.user)
     invitee = User.objects.filter(phone=phone).first() if phone else None
     if invitee is None and email:
         invitee = User.objects.filter(email__iexact=email).first()
@@ -117,16 +128,21 @@ def invitation_invite(
     phone: str = "",
     email: str = "",
     message: str = "",
+    viewer: Viewer | None = None,
 ) -> Invitation:
     """Tommy POST /invitations: invite a user, a team or a not-yet-member (by `phone`/`email`) to connect with
-    `inviter`, or to join `team` when the inviter acts for a team they may add people to.
+    `inviter`, or to join `team` when the inviter acts for a team they may add people to. A user id must be of
+    someone `viewer` (the inviter's credential; default: the inviter in all their teams) may know of.
 
     A pending invitation from the same inviter to the same addressee is sent again (times_sent + 1), not
     duplicated.
     """
     if team is not None and not team_permissions(membership_of(team=team, user=inviter)).can_add_to_team:
         raise PermissionDeniedError("Only the team's owners and admins may invite people to it.")
-    invitee, invitee_team = _resolve_invitee(invitee_id=invitee_id, invitee_type=invitee_type, phone=phone, email=email)
+    viewer = viewer or _viewer_of(inviter)
+    invitee, invitee_team = _resolve_invitee(
+        viewer=viewer, invitee_id=invitee_id, invitee_type=invitee_type, phone=phone, email=email
+    )
     if invitee is not None and invitee.pk == inviter.pk:
         raise ValidationFailed.for_field("invitee_id", "You cannot invite yourself.")
     if team is not None and invitee_team is not None and invitee_team.pk == team.pk:
@@ -159,6 +175,59 @@ def invitation_invite(
         email=email,
         message=message,
     )
+
+
+def _viewer_of(user: User) -> Viewer:
+    team_ids = frozenset(Membership.objects.active().filter(user=user).values_list("team_id", flat=True))
+    return Viewer(user=user, team_ids=team_ids)
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    team: Team,
+    user: User,
+    inviter: User,
+    status: str = Membership.Status.MEMBER,
+    phone: str = "",
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    message: str = "",
+    **fields,
+) -> Membership:
+    """Add `user` to `team` only with their consent: a pending membership (no access: invitation_pending) and a
+    personal invitation proposing `status`, delivered by SMS or email. The proposed level is the invitation's and
+    applies when they accept it (tommy /invitations/{token}/accept, tada /teams/join with the token); until then
+    the pending row is at most a member, so it never counts as an owner or admin. Nothing of them is shown to the
+    team beyond what the inviter sent (`phone`, `email`, names). An active member is returned unchanged."""
+    membership = Membership.objects.filter(team=team, user=user).first()
+    if membership is not None and membership.is_active and not membership.invitation_pending:
+        return membership
+    if membership is None or not membership.is_active:
+        membership = membership_add(
+            team=team,
+            user=user,
+            status=status if status == Membership.Status.GUEST else Membership.Status.MEMBER,
+            invited_by=inviter,
+            need_confirmation=True,
+            invitation_pending=True,
+            **fields,
+        )
+    invitation_send(
+        inviter=inviter,
+        team=team,
+        invitee=user,
+        # Only what the inviter wrote is recorded; delivery falls back to the person's own phone or email.
+        phone=phone,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        message=message,
+        membership_status=str(status),
+    )
+    membership.invitation_sent = Sent(first_name, last_name, phone, email)
+    return membership
 
 
 # --- Team join links (tada) ---------------------------------------------------------------------------------------
@@ -212,6 +281,10 @@ def _addressed_by_contact(user: User) -> Q:
     if user.email and user.is_email_verified:
         q |= Q(invitee__isnull=True, email__iexact=user.email)
     return q
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return _is_addressed_to(invitation, user)
 
 
 def _is_addressed_to(invitation: Invitation, user: User) -> bool:

@@ -1,16 +1,21 @@
-"""Changing who is in a team and at what level, always through accounts.permissions."""
+"""Changing who is in a team and at what level, always through accounts.permissions.
+
+Every write here ends with console_access_sync: staff status and the "Team manager" group follow the membership.
+"""
 
 from django.db import transaction
 
 from accounts.models import Membership, Team, User
 from accounts.permissions import ASSIGNABLE, LEVEL, can_manage
+from accounts.services.console_access import console_access_sync
 from core.exceptions import PermissionDeniedError, ValidationFailed
 
 Status = Membership.Status
 
 
 def membership_of(*, team: Team, user: User) -> Membership:
-    membership = Membership.objects.filter(team=team, user=user, is_active=True).first()
+    # An invited member who has not accepted is not a member yet (issue 8): no rights in the team.
+    membership = Membership.objects.filter(team=team, user=user, is_active=True, invitation_pending=False).first()
     if membership is None:
         raise PermissionDeniedError("You are not a member of this team.")
     return membership
@@ -19,7 +24,7 @@ def membership_of(*, team: Team, user: User) -> Membership:
 def _other_owners(membership: Membership) -> bool:
     return (
         Membership.objects.select_for_update(of=("self",))
-        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True)
+        .filter(team_id=membership.team_id, status=Status.OWNER, is_active=True, invitation_pending=False)
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -52,6 +57,7 @@ def membership_change(
     for name, value in fields.items():
         setattr(membership, name, value)
     membership.save()
+    console_access_sync(user_ids=[membership.user_id])
     return membership
 
 
@@ -64,6 +70,7 @@ def membership_remove(*, membership: Membership, by: Membership | None) -> None:
         raise ValidationFailed.for_field("status", "The last owner of a team cannot be removed.")
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
+    console_access_sync(user_ids=[membership.user_id])
 
 
 @transaction.atomic
@@ -80,6 +87,7 @@ def membership_add(
         for name, value in fields.items():
             setattr(membership, name, value)
         membership.save()
+    console_access_sync(user_ids=[membership.user_id])
     return membership
 
 
@@ -94,4 +102,5 @@ def membership_accept_invitation(
     if status:
         membership.status = status
     membership.save(update_fields=["invitation_pending", "need_confirmation", "status", "updated_at"])
+    console_access_sync(user_ids=[membership.user_id])
     return membership

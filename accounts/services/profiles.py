@@ -9,13 +9,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import Device, Membership, OneTimeCode, User
+from accounts.models import Device, OneTimeCode, User
 from accounts.services.codes import code_send
 from accounts.services.users import device_delete, device_upsert, phone_verify, user_create, user_update
+from accounts.visibility import Viewer, known_people
 from core import links
 from core.exceptions import NotFoundError, RateLimited, ValidationFailed
 
@@ -60,14 +61,10 @@ def user_profile_update(*, user: User, slug: str | None = None, **changes) -> Us
     return user_update(user=user, **changes)
 
 
-def users_visible_to(*, user: User, team_ids) -> QuerySet[User]:
-    """The caller and the active members of the caller's teams; anyone else does not exist for them."""
-    member_ids = Membership.objects.active().filter(team_id__in=list(team_ids)).values("user_id")
-    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=member_ids))
-
-
-def user_get_visible(*, user: User, team_ids, id_or_slug: str) -> User:
-    visible = users_visible_to(user=user, team_ids=team_ids)
+def user_get_visible(*, viewer: Viewer, id_or_slug: str) -> User:
+    """A person the caller may know of (accounts.visibility.known_people) by id or slug; anyone else — a stranger
+    or an unknown id — is the same 404."""
+    visible = known_people(viewer)
     found = None
     if id_or_slug.isdigit():
         found = visible.filter(pk=int(id_or_slug)).first()

@@ -10,7 +10,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
-from accounts.models import RESERVED_SLUGS, Contact, Membership, Setting, Team, User
+from accounts.models import RESERVED_SLUGS, Membership, Setting, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
 from accounts.selectors import (
     ACCOUNT_TYPES,
@@ -19,11 +19,12 @@ from accounts.selectors import (
     team_with_owner,
     teams_with_owner,
 )
+from accounts.services.discovery import lookups_spend
 from accounts.services.events import publish_event
-from accounts.services.invitations import invitation_send
+from accounts.services.invitations import membership_invite
 from accounts.services.memberships import membership_add, membership_change
-from accounts.services.profiles import users_visible_to
 from accounts.services.users import user_create
+from accounts.visibility import CONTACT_DETAILS_SETTING, CONTACT_DETAILS_VALUES, Viewer, known_people
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 
 Status = Membership.Status
@@ -53,9 +54,10 @@ def wls_chart(*, user: User) -> dict:
     return {"labels": [], "values": [], "team_values": {}, "feedback": []}
 
 
-def users_search_by_mobile(*, user: User, team_ids, phone: str) -> QuerySet[User]:
-    """Users visible to the caller (themselves and the members of their teams) whose mobile is `phone` (E.164)."""
-    return users_visible_to(user=user, team_ids=team_ids).filter(phone=phone).order_by("id")
+def users_search_by_mobile(*, viewer: Viewer, phone: str) -> QuerySet[User]:
+    """People the caller may know of (accounts.visibility) whose mobile is `phone` (E.164); a budgeted lookup."""
+    lookups_spend(user=viewer.user)
+    return known_people(viewer).filter(phone=phone).order_by("id")
 
 
 # --- settings (user and team) ------------------------------------------------------------------------------------
@@ -100,6 +102,9 @@ def setting_put(
     longest = Setting._meta.get_field("name").max_length
     if not name or len(name) > longest:
         raise ValidationFailed.for_field("name", f"must be 1 to {longest} characters")
+    if team is not None and name == CONTACT_DETAILS_SETTING and data not in CONTACT_DETAILS_VALUES:
+        # The team's privacy switch (accounts.visibility): a misspelt value must not silently mean "members".
+        raise ValidationFailed.for_field("data", f"must be one of {', '.join(CONTACT_DETAILS_VALUES)}")
     if len(json.dumps(data, separators=(",", ":")).encode()) > SETTING_MAX_BYTES:
         raise ValidationFailed.for_field("data", f"must be at most {SETTING_MAX_BYTES} bytes of JSON")
     setting = (
@@ -289,14 +294,13 @@ def team_member_update(*, team: Team, by: Membership, user_id: int, status: str 
     return membership
 
 
-def _invitee(*, by: Membership, team_ids, user_id: int | None, email: str, phone: str, profile: dict) -> User:
-    """The person to invite: a user the caller can see (by id), or whoever has the email/mobile — created as a
-    pending user when nobody has it yet."""
+def _invitee(*, viewer: Viewer, user_id: int | None, email: str, phone: str, profile: dict) -> User:
+    """The person to invite: someone the caller may know of (by id: a teammate, a contact — anyone else is the
+    same 404 as an unknown id), or whoever has the mobile (else the email) — created as a pending user when
+    nobody has it yet. Two identifiers of two different people are not reported (that would tell the caller
+    both are on Crewdesk): the mobile wins, as in contacts."""
     if user_id is not None:
-        user = users_visible_to(user=by.user, team_ids=team_ids).filter(pk=user_id).first()
-        if user is None:
-            friend_ids = Contact.objects.filter(owner=by.user, status=Contact.Status.ACCEPTED).values("friend_id")
-            user = User.objects.filter(pk=user_id, pk__in=friend_ids).first()
+        user = known_people(viewer).filter(pk=user_id).first()
         if user is None:
             raise NotFoundError("No such user.")
         return user
@@ -305,17 +309,12 @@ def _invitee(*, by: Membership, team_ids, user_id: int | None, email: str, phone
             "Give a user_id, an email or a mobile number.",
             details={"user_id": ["user_id, email or mobile is required"]},
         )
-    match = Q(phone=phone) if phone else Q()
-    if email:
-        match = (match | Q(email__iexact=email)) if phone else Q(email__iexact=email)
-    found = list(User.objects.filter(match).order_by("id")[:2])
-    if len(found) > 1:
-        raise ValidationFailed(
-            "The email and the mobile number belong to two different people.",
-            details={"email": ["belongs to another person than mobile"]},
-        )
-    if found:
-        return found[0]
+    lookups_spend(user=viewer.user)
+    found = User.objects.filter(phone=phone).first() if phone else None
+    if found is None and email:
+        found = User.objects.filter(email__iexact=email).first()
+    if found is not None:
+        return found
     return user_create(email=email or None, phone=phone or None, **profile)
 
 
@@ -324,7 +323,7 @@ def team_member_invite(
     *,
     team: Team,
     by: Membership,
-    team_ids=(),
+    viewer: Viewer | None = None,
     user_id: int | None = None,
     email: str = "",
     phone: str = "",
@@ -334,41 +333,36 @@ def team_member_invite(
     message: str = "",
     **fields,
 ) -> tuple[Membership, bool]:
-    """Invite someone to the team (owners and admins): a pending membership (`need_confirmation`) and an
-    invitation by SMS (when the invitee has a mobile) or email. Returns (membership, created); inviting a pending
-    member again re-sends the invitation; an existing member is a 409."""
+    """Invite someone to the team (owners and admins): a pending membership and an invitation proposing `status`
+    by SMS (when the invitee has a mobile) or email (invitations.membership_invite: no access, and nothing of them
+    shown but what the caller sent, until they accept). Returns (membership, created); inviting a pending member
+    again re-sends the invitation; an existing member is a 409. `viewer` is the caller's credential (default: the
+    inviter in this team)."""
     _require_team_manager(by, "invite members")
     if status not in ASSIGNABLE[by.status]:
         raise PermissionDeniedError(f"You cannot make anyone {status}.")
+    viewer = viewer or Viewer(user=by.user, team_ids=frozenset({team.pk}))
     user = _invitee(
-        by=by,
-        team_ids={*team_ids, team.pk},
+        viewer=viewer,
         user_id=user_id,
         email=email,
         phone=phone,
         profile={"first_name": first_name, "last_name": last_name},
     )
     existing = Membership.objects.filter(team=team, user=user, is_active=True).first()
-    if existing is not None and not existing.need_confirmation:
+    if existing is not None and not existing.invitation_pending:
         raise ConflictError("This person is already a member of the team.")
-    created = existing is None
-    membership = existing or membership_add(
+    membership = membership_invite(
         team=team,
         user=user,
+        inviter=by.user,
         status=status,
-        invited_by=by.user,
-        need_confirmation=True,
-        invitation_pending=True,
+        phone=phone,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        message=message,
         **fields,
     )
-    invitation_send(
-        inviter=by.user,
-        team=team,
-        invitee=user,
-        phone=user.phone or phone,
-        email=user.email or email,
-        message=message,
-        membership_status=str(membership.status),
-    )
     _members_changed(team, by.user, [membership])
-    return membership, created
+    return membership, existing is None

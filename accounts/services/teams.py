@@ -22,8 +22,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import Device, Invitation, Membership, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
+from accounts.services.console_access import console_access_sync
+from accounts.services.discovery import lookups_spend
 from accounts.services.events import publish_event
-from accounts.services.memberships import membership_add
+from accounts.services.invitations import invitation_accept, invitation_is_for, membership_invite
+from accounts.services.memberships import membership_accept_invitation, membership_add
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
 from core.phones import normalize_phone
 
@@ -92,6 +95,16 @@ def _clean_contacts(contacts: list) -> list[dict]:
     return cleaned
 
 
+def _book_phones(contacts: Iterable) -> set[str]:
+    return {
+        p
+        for c in contacts
+        if isinstance(c, dict)
+        for p in (c.get("phones") or [])
+        if isinstance(p, str) and p.startswith("+")
+    }
+
+
 def address_book_with_accounts(contacts: Iterable[dict]) -> list[dict]:
     """The stored contacts, each with `account` when one of its phones belongs to a registered (active) user.
 
@@ -121,8 +134,14 @@ def address_book_with_accounts(contacts: Iterable[dict]) -> list[dict]:
 
 @transaction.atomic
 def address_book_replace(*, device: Device, contacts: list) -> list[dict]:
-    """Replace the device's stored address book; returns it with `account` added where a phone matches."""
-    device.address_book = _clean_contacts(contacts)
+    """Replace the device's stored address book; returns it with `account` added where a phone matches.
+
+    Matching phones against users is a documented discovery (accounts.visibility): each phone the device did not
+    already hold spends one lookup of the owner's budget (accounts.services.discovery), so re-saving a book is free.
+    `account` carries the public profile only: the names, and the phone the device itself sent."""
+    cleaned = _clean_contacts(contacts)
+    lookups_spend(user_id=device.user_id, count=len(_book_phones(cleaned) - _book_phones(device.address_book or [])))
+    device.address_book = cleaned
     device.save(update_fields=["address_book", "updated_at"])
     return address_book_with_accounts(device.address_book)
 
@@ -204,13 +223,11 @@ def _contact_inputs(*, creator: User, contacts: list[dict], assignable: list[str
     return result
 
 
-def _pending_users(inputs: list[ContactInput]) -> dict[str, User]:
-    """Users for the listed phones: existing ones as they are, unknown phones as new pending users (bulk)."""
-    phones = [c.phone for c in inputs]
-    users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
+def _new_users(inputs: list[ContactInput], known: dict[str, User]) -> dict[str, User]:
+    """New pending users (bulk) for the listed phones nobody has yet."""
     new_users = []
     for contact in inputs:
-        if contact.phone in users:
+        if contact.phone in known:
             continue
         user = User(
             phone=contact.phone,
@@ -222,30 +239,65 @@ def _pending_users(inputs: list[ContactInput]) -> dict[str, User]:
         user.slug = f"{base}-{secrets.token_hex(6)}"
         user.set_unusable_password()
         new_users.append(user)
-        users[contact.phone] = user
     User.objects.bulk_create(new_users)
     if new_users and any(user.pk is None for user in new_users):  # backends without RETURNING ids
-        users.update({u.phone: u for u in User.objects.filter(phone__in=[u.phone for u in new_users])})
-    return users
+        return {u.phone: u for u in User.objects.filter(phone__in=[u.phone for u in new_users])}
+    return {u.phone: u for u in new_users}
+
+
+# Levels a brand-new person may be given without accepting anything: nobody is made owner or admin by someone
+# else's call (issue 8); they are promoted once they are a member.
+UNASKED_LEVELS = (Status.GUEST, Status.MEMBER)
 
 
 @transaction.atomic
 def team_create_with_contacts(*, creator: User, name: str, contacts: list[dict] | None = None) -> Team:
-    """Create a team owned by `creator`, with the listed contacts as members (unknown phones become pending users
-    who can later log in by SMS and find the team). Returns the team with `caller_membership` and `tada_contacts`.
+    """Create a team owned by `creator` with the listed contacts (issue 8, "adding someone needs their consent"):
+
+    - a phone nobody has yet becomes a new pending user and a member (guest or member; a higher level asked for
+      is made member) who finds the team when they first log in by SMS;
+    - a phone that belongs to someone already on Crewdesk becomes an invited, pending member: no access and
+      nothing of them shown beyond what the creator sent, until they accept the invitation (SMS) proposing the
+      level asked for.
+
+    Returns the team with `caller_membership` and `tada_contacts` (every listed contact, pending ones included).
     """
     name = (name or "").strip()
     if not name:
         raise ValidationFailed.for_field("name", "A team name is required.")
     inputs = _contact_inputs(creator=creator, contacts=contacts or [], assignable=ASSIGNABLE[Status.OWNER])
+    lookups_spend(user=creator, count=len(inputs))
     team = Team.objects.create(name=name, created_by=creator)
-    users = _pending_users(inputs)
+    existing = {user.phone: user for user in User.objects.filter(phone__in=[c.phone for c in inputs])}
+    new_users = _new_users(inputs, existing)
     rows = [Membership(team=team, user=creator, status=Status.OWNER)]
     rows += [
-        Membership(team=team, user=users[c.phone], status=c.status, role=c.role, invited_by=creator) for c in inputs
+        Membership(
+            team=team,
+            user=new_users[c.phone],
+            status=c.status if c.status in UNASKED_LEVELS else Status.MEMBER,
+            role=c.role,
+            invited_by=creator,
+        )
+        for c in inputs
+        if c.phone in new_users
     ]
     Membership.objects.bulk_create(rows)
-    members = team_contacts(team=team)
+    invited = {}
+    for contact in inputs:
+        if contact.phone in existing:
+            invited[contact.phone] = membership_invite(
+                team=team,
+                user=existing[contact.phone],
+                inviter=creator,
+                status=contact.status,
+                phone=contact.phone,
+                first_name=contact.given_name,
+                last_name=contact.family_name,
+                role=contact.role,
+            )
+    console_access_sync(user_ids=[row.user_id for row in rows])
+    members = [m for m in team_contacts(team=team) if not m.invitation_pending]
     member_ids = [m.user_id for m in members]
     publish_event(
         name="server.contact.updated",
@@ -265,8 +317,17 @@ def team_create_with_contacts(*, creator: User, name: str, contacts: list[dict] 
         recipient_ids=member_ids,
     )
     team.caller_membership = next(m for m in members if m.user_id == creator.pk)
-    # The listed contacts first, the creator last: the order of the document's example.
-    team.tada_contacts = [m for m in members if m.user_id != creator.pk] + [team.caller_membership]
+    by_user = {m.user_id: m for m in team_contacts(team=team)}
+    listed = []
+    for contact in inputs:  # the listed contacts in the order given, the creator last (the document's example)
+        user = new_users.get(contact.phone) or existing[contact.phone]
+        membership = by_user[user.pk]
+        if contact.phone in invited:
+            membership.invitation_sent = invited[contact.phone].invitation_sent
+        else:
+            membership.invitation_sent = None
+        listed.append(membership)
+    team.tada_contacts = [*listed, team.caller_membership]
     return team
 
 
@@ -292,12 +353,36 @@ def team_archive(*, team: Team, by: Membership) -> Team:
     publish_event(name="server.team.deleted", team=team, actor=by.user, payload={"uid": str(team.uid)})
     team.is_archived = True
     team.save(update_fields=["is_archived", "updated_at"])
+    console_access_sync(user_ids=Membership.objects.filter(team=team).values_list("user_id", flat=True))
+    return team
+
+
+def _accept_personal(*, user: User, token: str) -> Team:
+    """Accept a pending personal team invitation addressed to `user` (how an invited, pending member consents
+    from tada); anyone else's — or none — is the same 404, so a token reveals nothing to whoever holds it."""
+    invitation = (
+        Invitation.objects.select_related("team")
+        .filter(
+            token=token,
+            kind=Invitation.Kind.PERSONAL,
+            status=Invitation.Status.PENDING,
+            team__isnull=False,
+            team__is_archived=False,
+        )
+        .first()
+    )
+    if invitation is None or not invitation_is_for(invitation, user):
+        raise NotFoundError("No such invitation.")
+    invitation_accept(invitation=invitation, user=user)
+    team = invitation.team
+    team.caller_membership = Membership.objects.select_related("user").get(team=team, user=user)
     return team
 
 
 @transaction.atomic
 def team_join(*, user: User, token: str) -> Team:
-    """Join the team of a pending link invitation (reusable; it stays pending). An active member just gets the team.
+    """Join the team of a pending link invitation (reusable; it stays pending), or accept a personal team
+    invitation addressed to the caller. An active member just gets the team.
 
     Returns the team with `caller_membership`.
     """
@@ -313,13 +398,20 @@ def team_join(*, user: User, token: str) -> Team:
         .first()
     )
     if invitation is None:
-        raise NotFoundError("No such invitation.")
+        return _accept_personal(user=user, token=token)
     team = invitation.team
     existing = Membership.objects.filter(team=team, user=user, is_active=True).select_related("user").first()
-    if existing is not None:
+    if existing is not None and not existing.invitation_pending:
         team.caller_membership = existing
         return team
     status = invitation.membership_status if invitation.membership_status in (Status.GUEST, Status.MEMBER) else None
+    if existing is not None:  # invited and pending: joining by the team's link is consenting too
+        membership = membership_accept_invitation(
+            team=team, user=user, status=status or Status.MEMBER, invited_by=invitation.inviter
+        )
+        membership.user = user
+        team.caller_membership = membership
+        return team
     membership = membership_add(
         team=team,
         user=user,

@@ -3,8 +3,9 @@
 A courier organization is a Crewdesk team. The caller may act in the organizations of its credential (an API key:
 its own team, as the manager who made it; a user token: every team the user is an active member of), and every
 resource names its organization (`organization-id`) or belongs to one through its parent. Reading is open to any
-member; configuring how the team sends (text accounts, numbers, channels, plugins, responders) is for its managers
-(accounts.permissions.Action.CONFIGURE_MESSAGING).
+member; configuring how the team sends (text accounts, numbers, user-number maps, org preferences, channels,
+plugins, responders) is for its managers (accounts.permissions.Action.CONFIGURE_MESSAGING). Sending texts, asking
+a member's consent and carrier lookups are for any member.
 """
 
 from accounts.models import Membership

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from accounts.agents import agent_get, agent_memberships
 from accounts.models import ApiKey, Membership, Team
 from accounts.permissions import Action
+from accounts.visibility import Level
+from api import people
 from api.inbox.base import InboxViewSet
 from api.inbox.serializers.companies import AgentSerializer, ApiKeySerializer, CompanySerializer
 from core.exceptions import NotFoundError, ValidationFailed
@@ -87,14 +89,22 @@ class AgentViewSet(CompanyScopeMixin, InboxViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
+    def visible(self, memberships) -> list:
+        """Agents are addressed by email and show presence (last seen): only those whose contact details the
+        caller may see (accounts.visibility; the team's `contact_details` setting) are listed."""
+        memberships = list(memberships)
+        lens = people.lens({"request": self.request})
+        lens.prime([m.user_id for m in memberships])
+        return [m for m in memberships if lens.level(m.user_id) == Level.DETAILS]
+
     @extend_schema(responses=AgentSerializer(many=True))
     def list(self, request, companyId: str):
         team = self.company(companyId)
-        return Response(self.get_serializer(agent_memberships(team=team), many=True).data)
+        return Response(self.get_serializer(self.visible(agent_memberships(team=team)), many=True).data)
 
     @extend_schema(responses=AgentSerializer)
     def retrieve(self, request, companyId: str, email: str):
         agent = agent_get(team=self.company(companyId), email=email)
-        if agent is None:
+        if agent is None or not self.visible([agent]):
             raise NotFoundError("Agent not found.")
         return Response(self.get_serializer(agent).data)

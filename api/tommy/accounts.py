@@ -16,6 +16,7 @@ from accounts import selectors
 from accounts.models import Team, User
 from accounts.selectors import team_with_owner
 from accounts.services import passwords, profiles, team_admin
+from api import people
 from api.tommy.base import TommyAPIView
 from api.tommy.serializers.accounts import (
     AccountSerializer,
@@ -58,6 +59,11 @@ def phone_or_none(term: str) -> str | None:
         return None
 
 
+def _own(request, user) -> dict:
+    """A user answered to themselves before any credential is read (sign-up, login, verification)."""
+    return UserSerializer(user, context={"request": request, "lens": people.own_lens(user)}).data
+
+
 class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
     """Endpoints the spec suggests opening to anonymous callers; credentials sent along are not read."""
 
@@ -72,7 +78,7 @@ class UsersView(PublicTommyAPIView):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = profiles.user_register(**serializer.to_service_kwargs())
-        return Response(UserSerializer(user, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(_own(request, user), status=status.HTTP_201_CREATED)
 
 
 class UserDetailView(TommyAPIView):
@@ -80,7 +86,7 @@ class UserDetailView(TommyAPIView):
 
     @extend_schema(responses=UserSerializer)
     def get(self, request, id_or_slug: str):
-        user = profiles.user_get_visible(user=request.user, team_ids=self.caller_team_ids(), id_or_slug=id_or_slug)
+        user = profiles.user_get_visible(viewer=people.viewer(request), id_or_slug=id_or_slug)
         return Response(UserSerializer(user, context={"request": request}).data)
 
 
@@ -126,7 +132,7 @@ class VerifyView(PublicTommyAPIView):
         user = profiles.user_verify(
             code=data["pin"], user_id=data.get("user_id"), email=data.get("email"), phone=data.get("mobile")
         )
-        return Response(UserSerializer(user, context={"request": request}).data)
+        return Response(_own(request, user))
 
 
 class ResetPasswordView(PublicTommyAPIView):
@@ -169,7 +175,7 @@ class SessionsView(TommyAPIView):
         user = passwords.user_authenticate(**serializer.validated_data, ip=client_ip(request))
         session_login(request._request, user)
         get_token(request._request)
-        return Response(UserSerializer(user, context={"request": request}).data)
+        return Response(_own(request, user))
 
     @extend_schema(responses=SUCCESS_SCHEMA)
     def delete(self, request):
@@ -221,9 +227,7 @@ class AccountsSearchView(TommyAPIView):
         serializer = SearchTermSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         term = serializer.validated_data["term"].strip()
-        found = selectors.accounts_search(
-            user=request.user, team_ids=self.caller_team_ids(), phone=phone_or_none(term), handle=term
-        )
+        found = selectors.accounts_search(viewer=people.viewer(request), phone=phone_or_none(term), handle=term)
         return _accounts(request, found)
 
 
@@ -382,7 +386,7 @@ class UsersSearchView(TommyAPIView):
         serializer = MobileTermSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         users = team_admin.users_search_by_mobile(
-            user=request.user, team_ids=self.caller_team_ids(), phone=serializer.validated_data["term"]
+            viewer=people.viewer(request), phone=serializer.validated_data["term"]
         )
         return Response(UserSerializer(users, many=True, context={"request": request}).data)
 
@@ -534,7 +538,7 @@ class TeamMemberInviteView(TommyAPIView):
         membership, created = team_admin.team_member_invite(
             team=team,
             by=self.current_membership(),
-            team_ids=self.caller_team_ids(),
+            viewer=people.viewer(request),
             **serializer.to_service_kwargs(),
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK

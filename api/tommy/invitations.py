@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.models import Team
 from accounts.selectors import TEAM, current_account_of
 from accounts.services import invitations as services
+from api import people
 from api.tommy.base import TommyAPIView
 from api.tommy.serializers.invitations import (
     InvitationInputSerializer,
@@ -55,7 +56,7 @@ class InvitationsView(InvitationsBase):
         serializer = InvitationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation = services.invitation_invite(
-            inviter=request.user, team=self.inviting_team(), **serializer.validated_data
+            inviter=request.user, team=self.inviting_team(), viewer=people.viewer(request), **serializer.validated_data
         )
         return self.one(invitation, status=status.HTTP_201_CREATED)
 

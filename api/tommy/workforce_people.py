@@ -68,6 +68,7 @@ class ManagerEmployeesViewSet(ManagerViewSet):
 
     @extend_schema(request=s.WorkforceEmployeeInputSerializer, responses=s.WorkforceEmployeeSerializer)
     def update(self, request, user_id: str):
+        employees.employee_get(team=self.team, user_id=int(user_id))  # another team's member is a 404, first
         serializer = _valid(s.WorkforceEmployeeInputSerializer, request, team=self.team, user_id=int(user_id))
         membership = employees.employee_update(
             team=self.team, by=self.membership, user_id=int(user_id), **serializer.to_service_kwargs()

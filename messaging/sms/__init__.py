@@ -7,7 +7,19 @@ The locmem backend collects messages in `messaging.sms.outbox`, like django.core
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from messaging.sms.base import BaseSmsBackend, PermanentSmsError, SendResult, SmsMessage, TransientSmsError
+from messaging.sms.base import (
+    BaseSmsBackend,
+    DeliveryUnknown,
+    InboundSms,
+    InvalidInbound,
+    NumberLookup,
+    PermanentSmsError,
+    ProvisionedNumber,
+    SendResult,
+    SmsError,
+    SmsMessage,
+    TransientSmsError,
+)
 
 outbox: list[SmsMessage] = []
 
@@ -26,8 +38,14 @@ def get_backend(name: str | None = None) -> BaseSmsBackend:
 
 __all__ = [
     "BaseSmsBackend",
+    "DeliveryUnknown",
+    "InboundSms",
+    "InvalidInbound",
+    "NumberLookup",
     "PermanentSmsError",
+    "ProvisionedNumber",
     "SendResult",
+    "SmsError",
     "SmsMessage",
     "TransientSmsError",
     "get_backend",

@@ -1,6 +1,7 @@
 """Courier contract: each built endpoint answers with every field of its documented success sample, same JSON types
 (recursively for objects; first element for lists). Samples are copied from spec/samples/courier.json into
-tests/contract/samples/courier.json, limited to the endpoints built (organizations, text-accounts, texts).
+tests/contract/samples/courier.json, limited to the endpoints built (organizations, text-accounts, texts, and the
+two-way SMS resources: numbers, claim-number, lookups, logs, user-number maps, consents, org preferences).
 `POST /texts/{id}/callback/` documents no success body (only the 4XX envelope), so it has no case here.
 """
 
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from messaging.models import Text
-from tests.factories import TextAccountFactory, TextNumberFactory
+from messaging.models import InboundText, Text, TextNumberInfo, TextNumberLog, TextUserNumberMap, UserConsent
+from messaging.services.preferences import org_preference_set
+from tests.factories import MembershipFactory, TextAccountFactory, TextNumberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,16 @@ INPUT_OVERRIDES = {
     "callback-url": "https://client.example.com/reply",
     "callback-status-url": "https://client.example.com/status",
     "message": "Shift starts at 9",
+    "area-code": "303",
+    "forward-to": "+12025550188",
+    "number": "+12025550143",
+}
+# Lists whose document requires a parameter naming what is listed.
+REQUIRED_QUERY = {
+    "/v1/texts/": "account-id",
+    "/v1/text-number-logs/": "number-id",
+    "/v1/text-number-info/": "number",
+    "/v1/org-preferences/": "organization-id",
 }
 
 
@@ -69,13 +81,30 @@ def world(team, owner):
         callback_url="https://client.example.com/reply",
         callback_status_url="https://client.example.com/status",
     )
+    member = UserFactory(phone="+12025550177")
+    MembershipFactory(team=team, user=member)
+    TextNumberLog.objects.create(number=number, log="received from +12025550177: hi")
+    InboundText.objects.create(
+        team=team, number=number, sid="SM" + "1" * 32, sender="+12025550177", to=number.phone_number, body="hi"
+    )
+    info = TextNumberInfo.objects.create(team=team, number="+12025550143", status="resolved", type="mobile")
+    mapped = TextUserNumberMap.objects.create(team=team, number=number, user=member)
+    consent = UserConsent.objects.create(team=team, user=member, target_id=member.phone)
+    org_preference_set(team=team, name="default-channel-title", value="Crew")  # the list's first row is stored
     return {
         "organizations": str(team.uid),
         "text-accounts": str(account.uid),
         "texts": str(text.uid),
+        "text-account-numbers": str(number.uid),
+        "text-number-info": str(info.uid),
+        "text-receive-logs": "SM" + "1" * 32,
+        "text-user-number-maps": str(mapped.uid),
+        "user-consents": str(consent.uid),
         "organization-id": str(team.uid),
         "account-id": str(account.uid),
         "number-id": str(number.uid),
+        "user-id": str(member.uid),
+        "number": info.number,
     }
 
 
@@ -83,6 +112,8 @@ def _request_body(entry, world) -> dict | None:
     body = copy.deepcopy(entry["request_sample"])
     if not body:
         return None
+    if "data" not in body:  # a flat body (claim-number)
+        return body
     data = body["data"]
     if data.get("id") == SAMPLE_ID:
         data["id"] = world[data["type"]]
@@ -97,8 +128,9 @@ def _request_body(entry, world) -> dict | None:
 @pytest.mark.parametrize(("entry", "documented"), CASES)
 def test_courier_response_matches_documented_sample(entry, documented, bearer_client, world):
     collection = entry["path"].split("/")[2]
-    path = "/courier" + entry["path"].replace("{id}", world[collection])
-    query = {"account-id": world["account-id"]} if (entry["method"], entry["path"]) == ("GET", "/v1/texts/") else {}
+    path = "/courier" + entry["path"].replace("{id}", world.get(collection, ""))
+    required = REQUIRED_QUERY.get(entry["path"]) if entry["method"] == "GET" else None
+    query = {required: world[required]} if required else {}
     body = _request_body(entry, world)
 
     response = bearer_client.generic(

@@ -100,7 +100,9 @@ def call_invite_team_member(ctx):
     """Invite one of the owner's contacts (someone with a complete profile) by user id."""
     _membership(ctx)
     friend = UserFactory(avatar=_png("f.png"))
-    Contact.objects.create(owner=ctx["owner"], friend=friend, status=Contact.Status.ACCEPTED)
+    # A contact of the team: the client is the team's API key, which acts for the team (issue 8).
+    team = ctx["owner"].memberships.get().team
+    Contact.objects.create(owner=ctx["owner"], team=team, friend=friend, status=Contact.Status.ACCEPTED)
     body = {"user_id": friend.pk, "roles": ["Chef"], "locations": ["Downtown"], "tags": ["night"]}
     with ctx["captured"](execute=True):
         return ctx["tommy_client"].post("/api/v1/team/members/invite", body, format="json")

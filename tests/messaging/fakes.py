@@ -30,3 +30,24 @@ class FakeTwilioBackend(TwilioBackend):
 
     def client(self):
         return SimpleNamespace(messages=type(self).messages)
+
+
+class FakeTwilioMessageLog(FakeTwilioMessages):
+    """Twilio's message log too: `list()` answers what `create()` accepted (or raises `list_error`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent: list[SimpleNamespace] = []
+        self.list_error: Exception | None = None
+        self.list_calls: list[dict] = []
+
+    def create(self, **kwargs):
+        message = super().create(**kwargs)
+        self.sent.append(SimpleNamespace(**vars(message), to=kwargs["to"], body=kwargs["body"], date_created=None))
+        return message
+
+    def list(self, **kwargs):
+        self.list_calls.append(kwargs)
+        if self.list_error is not None:
+            raise self.list_error
+        return [m for m in self.sent if m.to == kwargs["to"] and m.from_ == kwargs["from_"]]

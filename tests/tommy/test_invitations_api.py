@@ -18,6 +18,12 @@ def friend(db):
     return UserFactory(first_name="Fran", last_name="Friend")
 
 
+def known_to(owner, person) -> None:
+    """Make `person` someone `owner` may address by id (issue 8): a teammate in another team of the owner's."""
+    shared = MembershipFactory(user=owner).team
+    MembershipFactory(team=shared, user=person)
+
+
 @pytest.fixture
 def friend_basic(friend):
     return basic_client(friend)
@@ -43,6 +49,7 @@ def post(c, body, capture):
 
 
 def test_create_for_a_friend_texts_them_the_link(owner_basic, owner, friend, django_capture_on_commit_callbacks):
+    known_to(owner, friend)
     response = post(owner_basic, {"friend_id": friend.pk, "message": "Join me"}, django_capture_on_commit_callbacks)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -98,10 +105,13 @@ def test_create_for_a_non_member_by_mobile_texts_the_normalised_number(owner_bas
 
 def test_a_mobile_of_someone_on_crewdesk_invites_them(owner_basic, friend, django_capture_on_commit_callbacks):
     response = post(owner_basic, {"mobile": friend.phone}, django_capture_on_commit_callbacks)
-    assert response.json()["invitee_id"] == friend.pk
+    # They may accept it in the app; the stranger who sent it is not told the number is on Crewdesk (issue 8).
+    assert Invitation.objects.get(token=response.json()["token"]).invitee == friend
+    assert response.json()["invitee_id"] is None
 
 
-def test_inviting_the_same_person_again_resends(owner_basic, friend, django_capture_on_commit_callbacks):
+def test_inviting_the_same_person_again_resends(owner_basic, owner, friend, django_capture_on_commit_callbacks):
+    known_to(owner, friend)
     first = post(owner_basic, {"friend_id": friend.pk}, django_capture_on_commit_callbacks).json()
     again = post(owner_basic, {"invitee_id": friend.pk, "invitee_type": "User"}, django_capture_on_commit_callbacks)
     assert again.json()["token"] == first["token"]
@@ -113,6 +123,8 @@ def test_inviting_the_same_person_again_resends(owner_basic, friend, django_capt
 def test_a_team_api_key_invites_to_join_the_team(
     tommy_client, team, owner, outsider, django_capture_on_commit_callbacks
 ):
+    # An accepted contact of the team (an API key acts for its team, issue 8).
+    Contact.objects.create(owner=owner, team=team, friend=outsider, status=Contact.Status.ACCEPTED)
     response = post(tommy_client, {"invitee_id": outsider.pk}, django_capture_on_commit_callbacks)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -181,7 +193,7 @@ def test_list_query_count_is_constant(owner_basic, owner, team, count, django_as
         invitee = UserFactory()
         invitation_send(inviter=owner, invitee=invitee)
         invitation_send(inviter=owner, team=team, invitee=invitee)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = owner_basic.get("/api/v1/invitations")
     assert len(response.json()) == 2 * count
 

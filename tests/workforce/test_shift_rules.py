@@ -11,6 +11,7 @@ from core.exceptions import ConflictError, ValidationFailed
 from messaging import sms
 from tests.workforce.shifts_support import at, make_shift
 from workforce.models import Availability, Shift, ShiftNotice, ShiftRequest
+from workforce.services import publishing
 from workforce.services import shift_requests as request_services
 from workforce.services import shifts as shift_services
 from workforce.services.notices import notices_dispatch
@@ -72,12 +73,12 @@ def test_publishing_notifies_each_employee_once(team, owner, teammate, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         shift_services.shift_publish(shift=shift, by=owner)
     with django_capture_on_commit_callbacks(execute=True):
-        shift_services.notify_published(shift=shift, user_ids=[teammate.pk])
+        assert publishing.announce(shifts=[shift]) is None  # already told about these times
         shift_services.shift_publish(shift=shift, by=owner)
     assert [m.to for m in sms.outbox] == [teammate.phone]
     notice = ShiftNotice.objects.get()
     assert (notice.status, notice.kind) == ("sent", "published")
-    assert shift_services.published_notice_send(notice_id=notice.pk) is False  # a redelivery does nothing
+    assert publishing.published_notices_send(batch=notice.batch, user_id=teammate.pk) is False  # a redelivery
     assert len(sms.outbox) == 1
 
 
@@ -109,7 +110,7 @@ def test_a_notice_that_fails_to_send_stays_scheduled_for_the_dispatcher(
         raise ValidationFailed.for_field("to", "refused")
 
     with monkeypatch.context() as patch:
-        patch.setattr(shift_services.sms, "send_text", provider_refuses)
+        patch.setattr(publishing.sms, "send_text", provider_refuses)
         with django_capture_on_commit_callbacks(execute=True):
             make_shift(team, owner, assignee=teammate, status="published")  # publishing commits; sending fails
     assert "refused" in caplog.text

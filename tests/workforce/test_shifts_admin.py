@@ -80,7 +80,10 @@ def test_publish_action_notifies_once(staff, team, owner, teammate, django_captu
 def test_assign_action_checks_availability_unless_forced(staff, team, owner, teammate):
     shift = make_shift(team, owner, days=1)
     Availability.objects.create(team=team, user=teammate, date=at(1).date())
-    post = {"action": "assign_shifts", "_selected_action": [shift.pk], "assignee_id": teammate.pk}
+    ask = staff.post(_changelist("shift"), {"action": "assign_shifts", "_selected_action": [shift.pk]})
+    assert ask.status_code == 200  # the second step asks whom, by name (no raw user id)
+    assert str(teammate) in ask.content.decode()
+    post = {"action": "assign_shifts", "_selected_action": [shift.pk], "assignee": teammate.pk, "apply": "1"}
     response = staff.post(_changelist("shift"), post, follow=True)
     assert "unavailable" in response.content.decode(), [str(m) for m in response.context["messages"]]
     shift.refresh_from_db()

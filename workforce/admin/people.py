@@ -23,7 +23,7 @@ class WorkforceSettingsAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("team", "name", "week_start", "timesheets_rounding_method", "shift_notifications_enabled")
     list_filter = ("week_start", "timesheets_rounding_method", "shift_notifications_enabled")
     list_select_related = ("team",)
-    raw_id_fields = ("team",)
+    autocomplete_fields = ("team",)
     search_fields = ("name", "team__name")
     readonly_fields = ("updated_at",)
 
@@ -33,7 +33,7 @@ class EmployeeProfileAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("membership", "team", "has_vehicle", "compliance_check", "updated_at")
     list_filter = ("has_vehicle",)
     list_select_related = ("team", "membership__user", "membership__team")
-    raw_id_fields = ("membership",)
+    autocomplete_fields = ("membership",)
     search_fields = ("membership__user__email", "membership__user__last_name", "compliance_check", "team__name")
     fields = ("membership", "has_vehicle", "compliance_check", "notes", "updated_at")
     readonly_fields = ("updated_at",)
@@ -57,7 +57,7 @@ class AvailabilityAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("date", "am_locked", "pm_locked", "nd_locked")
     list_select_related = ("user", "team")
     date_hierarchy = "date"
-    raw_id_fields = ("user", "team")
+    autocomplete_fields = ("user", "team")
     search_fields = ("user__email", "user__first_name", "user__last_name")
     readonly_fields = ("updated_at",)
     actions = ["lock_slots", "unlock_slots"]
@@ -78,7 +78,7 @@ class ShiftQuestionAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_display = ("text", "team", "when", "offset_minutes", "always", "enabled", "created_at")
     list_filter = ("when", "always", "enabled")
     list_select_related = ("team",)
-    raw_id_fields = ("team",)
+    autocomplete_fields = ("team",)
     search_fields = ("text", "team__name")
     readonly_fields = ("created_at",)
 
@@ -102,7 +102,7 @@ class EventAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "start_at")
     list_select_related = ("team", "user")
     date_hierarchy = "start_at"
-    raw_id_fields = ("team", "user")
+    autocomplete_fields = ("team", "user")
     search_fields = ("title", "details", "location_name", "team__name")
     readonly_fields = ("created_at", "updated_at")
 

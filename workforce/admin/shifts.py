@@ -5,14 +5,20 @@ publishing notices, approvals that assign and reject the rest). Staff who are no
 teams they manage (accounts.admin.TeamScopedAdminMixin); filters list only values of those teams' rows.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from accounts.admin import TeamScopedAdminMixin
 from accounts.admin.scoping import adopt, report_refusal
 from accounts.models import User
 from core.exceptions import ApplicationError
+from workforce.admin import board
+from workforce.admin.board import MemberChoiceField
 from workforce.models import Shift, ShiftRequest
 from workforce.services import shift_requests as request_services
 from workforce.services import shifts as shift_services
@@ -40,15 +46,15 @@ class DepartmentFilter(admin.SimpleListFilter):
         return queryset.filter(department=self.value()) if self.value() else queryset
 
 
-class AssignInput(forms.Form):
-    """The inputs of the "Assign" action: the employee's user id and the force flag."""
+class AssignForm(forms.Form):
+    """The "Assign" action's second step: an employee of the shifts' team, chosen by name."""
 
-    assignee_id = forms.IntegerField(required=False, min_value=1, label="Assignee (user id)")
-    force = forms.BooleanField(required=False, label="force (ignore unavailability)")
+    assignee = MemberChoiceField(queryset=User.objects.none(), label="Employee")
+    force = forms.BooleanField(required=False, label="Assign even on a day they marked unavailable")
 
-
-class ShiftActionForm(ActionForm, AssignInput):
-    """The action bar with the "Assign" inputs beside it."""
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = board._members(team)
 
 
 def _requested_status(data: dict, current: Shift | None) -> str | None:
@@ -95,16 +101,21 @@ class ShiftForm(forms.ModelForm):
 @admin.register(Shift)
 class ShiftAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
     form = ShiftForm
-    action_form = ShiftActionForm
     scoped_user_fields = ("assignee", "user")
+    autocomplete_fields = ("team", "assignee")
     list_display = ("__str__", "title", "start_at", "end_at", "status", "assignee", "department", "team")
     list_filter = ("start_at", "status", ("assignee", admin.RelatedOnlyFieldListFilter), DepartmentFilter)
     list_select_related = ("team", "assignee")
     date_hierarchy = "start_at"
     search_fields = ("title", "role", "department", "location_name", "assignee__first_name", "assignee__last_name")
-    raw_id_fields = ()
     readonly_fields = ("user", "event", "published_at", "created_at", "updated_at")
     actions = ("publish_shifts", "assign_shifts")
+
+    def get_urls(self):
+        board_url = path(
+            "board/", self.admin_site.admin_view(partial(board.board_view, self)), name="workforce_shift_board"
+        )
+        return [board_url, *super().get_urls()]
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "team") if obj is not None else self.readonly_fields
@@ -142,39 +153,42 @@ class ShiftAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
         for shift in queryset:
             shift_services.shift_delete(shift=shift, by=request.user)
 
-    @admin.action(description="Publish the selected shifts (notifies each assignee once)")
+    @admin.action(description="Publish the selected shifts (one text per employee)")
     def publish_shifts(self, request, queryset):
-        done = 0
-        for shift in queryset:
-            try:
-                shift_services.shift_publish(shift=shift, by=request.user)
-                done += 1
-            except ApplicationError as exc:
-                report_refusal(self, request, shift, exc)
-        if done:
-            self.message_user(request, f"Published {done} shift(s).", messages.SUCCESS)
+        result = shift_services.shifts_publish(shifts=list(queryset), by=request.user)
+        message = f"Published {len(result.shifts)} shift(s); {result.notified} employee(s) get one text each."
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Assign the selected shifts to the user id given beside the action")
+    @admin.action(description="Assign the selected shifts to an employee…")
     def assign_shifts(self, request, queryset):
-        form = AssignInput(request.POST)
-        if not form.is_valid() or not form.cleaned_data.get("assignee_id"):
-            self.message_user(request, "Enter the assignee's user id beside the action.", messages.ERROR)
-            return
-        assignee = User.objects.filter(pk=form.cleaned_data["assignee_id"]).first()
-        if assignee is None:
-            self.message_user(request, "No such user.", messages.ERROR)
-            return
+        team_ids = set(queryset.values_list("team_id", flat=True))
+        if len(team_ids) != 1:
+            self.message_user(request, "Pick shifts of one team to assign them.", messages.ERROR)
+            return None
+        team = queryset.first().team
+        form = AssignForm(request.POST if "apply" in request.POST else None, team=team)
+        if not form.is_valid():  # first step (or a wrong choice): the page asking whom
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Assign shifts",
+                "subtitle": team.name,
+                "form": form,
+                "shifts": list(queryset.select_related("assignee")),
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/workforce/shift/assign.html", context)
+        assignee, force = form.cleaned_data["assignee"], form.cleaned_data["force"]
         done = 0
         for shift in queryset:
             try:
-                shift_services.shift_assign(
-                    shift=shift, assignee=assignee, by=request.user, force=form.cleaned_data.get("force", False)
-                )
+                shift_services.shift_assign(shift=shift, assignee=assignee, by=request.user, force=force)
                 done += 1
             except ApplicationError as exc:
                 report_refusal(self, request, shift, exc)
         if done:
-            self.message_user(request, f"Assigned {done} shift(s) to {assignee}.", messages.SUCCESS)
+            self.message_user(request, f"Assigned {done} shift(s) to {assignee}.")
+        return None
 
 
 @admin.register(ShiftRequest)

@@ -3,17 +3,31 @@
 Clock sessions and items are read-only here: their rules (sequencing, rounding, locking) live in
 workforce.services.{attendance,timesheets} and the API calls them; corrections are the manager API's PUT, whose
 original-vs-edited history is shown inline on each session. Timesheets are approved or denied with actions that go
-through the same service as the API (`timesheets_bulk_update`: all or nothing per team).
+through the same service as the API (`timesheets_bulk_update`: all or nothing per team), from the list or from a
+timesheet's page; the list shows scheduled vs worked hours and breaks with totals per person and week, and exports
+the approved hours as CSV for payroll (django-import-export).
 """
 
 from collections import defaultdict
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import ngettext
+from import_export import resources
+from import_export.admin import ExportMixin
+from import_export.fields import Field
+from import_export.formats import base_formats
 
 from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin
 from core.exceptions import ApplicationError
 from workforce.models import Attendance, AttendanceEdit, AttendancePunch, Timesheet, TimesheetItem
+from workforce.services.hours import scheduled_hours, with_hours
 from workforce.services.timesheets import timesheets_bulk_update
 
 
@@ -84,10 +98,96 @@ class ItemInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("shift")
 
 
+class TimesheetChangeList(ChangeList):
+    """The page's timesheets get their scheduled hours (one query), and the filtered set its totals per person and
+    per week (at most TOTALS_LIMIT timesheets are summed; the page says so when there are more)."""
+
+    TOTALS_LIMIT = 2000
+
+    def get_results(self, request):
+        super().get_results(request)
+        scheduled = scheduled_hours(self.result_list)
+        for timesheet in self.result_list:
+            timesheet.scheduled_hours = scheduled.get(timesheet.pk, 0.0)
+        self.totals = self._totals()
+
+    def _totals(self) -> dict:
+        rows = list(self.queryset.select_related("user").order_by()[: self.TOTALS_LIMIT + 1])
+        capped = len(rows) > self.TOTALS_LIMIT
+        rows = rows[: self.TOTALS_LIMIT]
+        scheduled = scheduled_hours(rows)
+        people, weeks = {}, {}
+        for t in rows:
+            for key, label, table in ((t.user_id, t.user, people), (t.start_date, t.start_date, weeks)):
+                total = table.setdefault(key, {"label": label, "worked": 0.0, "breaks": 0.0, "scheduled": 0.0})
+                total["worked"] += t.worked_hours
+                total["breaks"] += t.break_hours
+                total["scheduled"] += scheduled.get(t.pk, 0.0)
+        for table in (people, weeks):
+            for total in table.values():
+                total.update({k: round(total[k], 2) for k in ("worked", "breaks", "scheduled")})
+        return {
+            "people": sorted(people.values(), key=lambda r: str(r["label"])),
+            "weeks": [weeks[k] for k in sorted(weeks, reverse=True)],
+            "capped": capped,
+        }
+
+
+class ApprovedHoursResource(resources.ModelResource):
+    """One CSV row per approved timesheet, for payroll: who, which week, hours worked, breaks, scheduled."""
+
+    employee = Field(column_name="Employee")
+    email = Field(column_name="Email")
+    phone = Field(column_name="Phone")
+    team_name = Field(column_name="Team")
+    week_start = Field(attribute="start_date", column_name="From")
+    week_end = Field(attribute="end_date", column_name="To")
+    worked = Field(attribute="worked_hours", column_name="Worked hours")
+    breaks = Field(attribute="break_hours", column_name="Break hours")
+    scheduled = Field(column_name="Scheduled hours")
+    approved_by = Field(column_name="Approved by")
+    approved_at = Field(attribute="decided_at", column_name="Approved at")
+
+    class Meta:
+        model = Timesheet
+        fields = (
+            "employee", "email", "phone", "team_name", "week_start", "week_end", "worked", "breaks", "scheduled",
+            "approved_by", "approved_at",
+        )  # fmt: skip
+        export_order = fields
+
+    def before_export(self, queryset, **kwargs):
+        self._scheduled = scheduled_hours(queryset)
+
+    def dehydrate_employee(self, timesheet):
+        return str(timesheet.user)
+
+    def dehydrate_email(self, timesheet):
+        return timesheet.user.email or ""
+
+    def dehydrate_phone(self, timesheet):
+        return timesheet.user.phone or ""
+
+    def dehydrate_team_name(self, timesheet):
+        return timesheet.team.name
+
+    def dehydrate_scheduled(self, timesheet):
+        return self._scheduled.get(timesheet.pk, 0.0)
+
+    def dehydrate_approved_by(self, timesheet):
+        return str(timesheet.decided_by) if timesheet.decided_by else ""
+
+
 @admin.register(Timesheet)
-class TimesheetAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("user", "team", "start_date", "end_date", "status", "decided_by", "decided_at")
-    list_filter = ("status", "manual")
+class TimesheetAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    """Timesheets: scheduled vs worked hours and breaks, totals per person and week, approve/deny from the list
+    (actions) and from the page (buttons), and "Export approved hours (CSV)" for payroll (django-import-export)."""
+
+    list_display = (
+        "user", "team", "start_date", "end_date", "scheduled", "worked", "breaks", "difference", "status",
+        "decided_by",
+    )  # fmt: skip
+    list_filter = ("status", "manual", "start_date")
     list_select_related = ("user", "team", "decided_by")
     search_fields = ("user__email", "user__phone", "user__first_name", "user__last_name")
     date_hierarchy = "start_date"
@@ -109,9 +209,86 @@ class TimesheetAdmin(TeamScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     readonly_fields = fields
     inlines = [ItemInline]
     actions = ["approve", "deny"]
+    change_form_template = "admin/workforce/timesheet/change_form.html"
+    import_export_change_list_template = "admin/workforce/timesheet/change_list.html"
+    resource_classes = [ApprovedHoursResource]
+    export_formats = [base_formats.CSV]
+    skip_export_form = True  # one click: the CSV of the approved timesheets the list is filtered to
+
+    def get_queryset(self, request):
+        return with_hours(super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return TimesheetChangeList
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .filter(status=Timesheet.Status.APPROVED)
+            .select_related("user", "team", "decided_by")
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"approved-hours-{timezone.now():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_urls(self):
+        decide = path(
+            "<path:object_id>/decide/",
+            self.admin_site.admin_view(self.decide_view),
+            name="workforce_timesheet_decide",
+        )
+        return [decide, *super().get_urls()]
+
+    @admin.display(description="Scheduled h")
+    def scheduled(self, obj):
+        return getattr(obj, "scheduled_hours", None)
+
+    @admin.display(description="Worked h", ordering="worked_hours")
+    def worked(self, obj):
+        return round(obj.worked_hours, 2)
+
+    @admin.display(description="Breaks h", ordering="break_hours")
+    def breaks(self, obj):
+        return round(obj.break_hours, 2)
+
+    @admin.display(description="Worked − scheduled")
+    def difference(self, obj):
+        scheduled = getattr(obj, "scheduled_hours", None)
+        if scheduled is None:
+            return "-"
+        diff = round(obj.worked_hours - scheduled, 2)
+        css = "hours-diff-over" if diff > 0 else ""
+        return format_html('<span class="{}">{}</span>', css, f"{diff:+.2f}")
 
     def has_decide_permission(self, request):
         return request.user.has_perm("workforce.change_timesheet")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        timesheet = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = {}
+        if timesheet is not None:
+            extra = {
+                "hours": {
+                    "scheduled": scheduled_hours([timesheet]).get(timesheet.pk, 0.0),
+                    "worked": round(timesheet.worked_hours, 2),
+                    "breaks": round(timesheet.break_hours, 2),
+                },
+                "can_decide": self.has_decide_permission(request),
+                "decide_url": reverse("admin:workforce_timesheet_decide", args=[timesheet.pk]),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def decide_view(self, request, object_id):
+        """POST status=approved|denied: decide one timesheet from its page (the same service as the list)."""
+        if request.method != "POST" or not self.has_decide_permission(request):
+            raise PermissionDenied
+        timesheet = get_object_or_404(self.get_queryset(request), pk=object_id)  # scoped: another team's is a 404
+        status = request.POST.get("status")
+        if status not in (Timesheet.Status.APPROVED, Timesheet.Status.DENIED):
+            raise PermissionDenied
+        self._decide(request, Timesheet.objects.filter(pk=timesheet.pk), status)
+        return HttpResponseRedirect(reverse("admin:workforce_timesheet_change", args=[timesheet.pk]))
 
     def _decide(self, request, queryset, status: str) -> None:
         by_team = defaultdict(list)

@@ -10,7 +10,8 @@ Kinds:
 - upcoming: `shift_upcoming_notification_minutes` before the start, while the shift has not started;
 - forgot_clock_in: `shift_forgot_clockin_minutes` after the start, if the assignee has no session for the shift;
 - forgot_clock_out: `shift_forgot_clockout_minutes` after the end, if a session for the shift is still open;
-- published: written by the shifts service when it publishes (due at once); sent by the same dispatcher.
+- published: written by workforce.services.publishing when shifts are published (due at once, sent right after
+  commit); the rows a crash left scheduled are sent here, still one text per employee and publish.
 """
 
 import logging
@@ -26,6 +27,7 @@ from accounts.models import Membership
 from messaging.models import Text
 from messaging.services import text_queue
 from workforce.models import Attendance, Shift, ShiftNotice, WorkforceSettings
+from workforce.services import publishing
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +233,7 @@ def _dispatch_batch(*, now: datetime, limit: int) -> tuple[int, int, int, int]:
         ShiftNotice.objects.filter(pk__in=ids, status=Status.SENDING).select_related("shift", "user", "team")
     )
     ctx = _context(notices, now)
-    sent, canceled, rescheduled = [], [], []
+    sent, canceled, rescheduled, published = [], [], [], []
     for notice in notices:
         verdict, due = _verdict(notice, ctx)
         if verdict == "cancel":
@@ -239,25 +241,42 @@ def _dispatch_batch(*, now: datetime, limit: int) -> tuple[int, int, int, int]:
         elif verdict == "reschedule":
             notice.status, notice.due_at = Status.SCHEDULED, due
             rescheduled.append(notice)
+        elif notice.kind == Kind.PUBLISHED:
+            published.append(notice)  # sent below: one text per employee and publish
         else:
-            try:
-                with transaction.atomic():
-                    notice.text = text_queue(
-                        to=notice.user.phone,
-                        body=notice_body(notice),
-                        purpose=Text.Purpose.NOTIFICATION,
-                        team_id=notice.team_id,
-                    )
-            except Exception:  # one bad row must not hold back the others forever
-                logger.exception("Shift notice %s could not be queued; canceled", notice.pk)
+            body = notice_body(notice)
+            if _queue(notice, body, canceled):
+                sent.append(notice)
+    for rows in publishing.group(published):
+        body = publishing.published_body(team=rows[0].team, entries=publishing.entries_of(rows))
+        text = _queue(rows[0], body, canceled)
+        for notice in rows[1:]:
+            if text is None:
                 canceled.append(notice.pk)
-                continue
-            notice.status, notice.sent_at = Status.SENT, now
-            sent.append(notice)
+            else:
+                notice.text = text
+        if text is not None:
+            sent.extend(rows)
+    for notice in sent:
+        notice.status, notice.sent_at = Status.SENT, now
     ShiftNotice.objects.bulk_update(sent, ["status", "text", "sent_at"], batch_size=500)
     ShiftNotice.objects.bulk_update(rescheduled, ["status", "due_at"], batch_size=500)
     ShiftNotice.objects.filter(pk__in=canceled, status=Status.SENDING).update(status=Status.CANCELED)
     return len(notices), len(sent), len(canceled), len(rescheduled)
+
+
+def _queue(notice: ShiftNotice, body: str, canceled: list[int]):
+    """Queue the Text of `notice` (set on it); on failure the notice is canceled and None returned."""
+    try:
+        with transaction.atomic():
+            notice.text = text_queue(
+                to=notice.user.phone, body=body, purpose=Text.Purpose.NOTIFICATION, team_id=notice.team_id
+            )
+    except Exception:  # one bad row must not hold back the others forever
+        logger.exception("Shift notice %s could not be queued; canceled", notice.pk)
+        canceled.append(notice.pk)
+        return None
+    return notice.text
 
 
 def notices_dispatch(*, now: datetime | None = None, limit: int = DISPATCH_BATCH, max_batches: int = 20) -> dict:

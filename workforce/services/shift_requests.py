@@ -70,7 +70,7 @@ def shift_request_create_for(
     if shift.team_id != team.pk:
         raise ValidationFailed.for_field("shift_id", "No such shift in this team.")
     if not Membership.objects.active().filter(team=team, user=user).exists():
-        raise ValidationFailed.for_field("user_id", "The employee is not a member of this team.")
+        raise ValidationFailed.for_field("user_id", "No such employee in this team.")  # as an unknown id
     if shift.assignee_id is not None and shift.assignee_id != user.pk:
         raise ValidationFailed.for_field("shift_id", "This shift is already assigned.")
     _check_no_live_duplicate(shift=shift, user=user)

@@ -2,23 +2,24 @@
 read path the shift lists use (spec tommy-1 "Resource: WorkforceShift"; DESIGN.md §6).
 
 Writes are keyword-only and atomic. A shift always has its Event (kind "shift", same title and times), written in the
-same transaction. Publishing notifies each affected employee once: a ShiftNotice(kind=published) row per employee
-(its unique key makes it once), claimed and sent through core.sms.send_text after commit.
+same transaction. Publishing notifies each affected employee once per publish, one SMS listing their new and
+changed shifts (workforce.services.publishing).
 """
 
 import datetime
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
-from core import sms
 from core.exceptions import ValidationFailed
 from workforce import selectors
 from workforce.models import Event, Shift, ShiftNotice, ShiftRequest
+from workforce.services import publishing
 from workforce.services.shift_cache import shifts_changed
 
 EVENT_KIND = "shift"
@@ -130,7 +131,7 @@ def unavailable_days(*, team: Team, user: User, start_at, end_at) -> list[str]:
 
 def _check_assignee(*, team: Team, assignee: User, start_at, end_at, force: bool) -> None:
     if not Membership.objects.active().filter(team=team, user=assignee).exists():
-        raise ValidationFailed.for_field("assignee_id", "The assignee is not a member of this team.")
+        raise ValidationFailed.for_field("assignee_id", "No such user.")  # as an unknown id: ids cannot be probed
     if force:
         return
     blocked = unavailable_days(team=team, user=assignee, start_at=start_at, end_at=end_at)
@@ -256,10 +257,20 @@ _UNSET = object()
 
 @transaction.atomic
 def shift_update(
-    *, shift: Shift, by: User | None, status: str | None = None, assignee=_UNSET, force: bool = False, **fields
+    *,
+    shift: Shift,
+    by: User | None,
+    status: str | None = None,
+    assignee=_UNSET,
+    force: bool = False,
+    announce: bool = True,
+    **fields,
 ) -> Shift:
     """Partial update. `assignee` (a User or None) reassigns or unassigns; times move the Event too; a change to
-    `published` publishes (published_at, notices), a change away from it unpublishes (published_at cleared)."""
+    `published` publishes (published_at, notices), a change away from it unpublishes (published_at cleared).
+
+    A published shift that is reassigned or moved is announced to its employee at once (one SMS), unless
+    `announce=False` (the week board): then the next publish of the week tells them, with everything else."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown shift fields: {sorted(unknown)}")
@@ -278,8 +289,10 @@ def shift_update(
     was_published = shift.status == STATUS.PUBLISHED
     if final == STATUS.PUBLISHED:
         shift.save()
-        if not was_published or assignee_changed:
-            _publish(shift)
+        if not was_published:
+            _publish(shift) if announce else _mark_published(shift)
+        elif announce and (assignee_changed or times_changed):
+            publishing.announce(shifts=[shift])
     else:
         shift.status = final
         if was_published:
@@ -319,70 +332,41 @@ def shift_delete(*, shift: Shift, by: User | None) -> Shift:
     return shift
 
 
-# --- publishing notices ------------------------------------------------------------------------------------------
+# --- publishing -------------------------------------------------------------------------------------------------
 
 
-def _publish(shift: Shift) -> None:
-    """Mark `shift` published (first time: published_at) and schedule the once-only notice for its assignee."""
+def _mark_published(shift: Shift) -> None:
+    """Mark `shift` published (first time: published_at); the caller announces it (workforce.services.publishing)."""
     if shift.status != STATUS.PUBLISHED or shift.published_at is None:
         shift.status = STATUS.PUBLISHED
         shift.published_at = shift.published_at or timezone.now()
         shift.save(update_fields=["status", "published_at", "updated_at"])
-    notify_published(shift=shift, user_ids=[shift.assignee_id] if shift.assignee_id else [])
 
 
-def notify_published(*, shift: Shift, user_ids: Iterable[int]) -> None:
-    """One ShiftNotice(kind=published) per employee (the unique key makes it once, however often this runs), sent
-    right after commit. A row left `scheduled` by a crash is due now, so the notices dispatcher picks it up."""
-    user_ids = [uid for uid in user_ids if uid]
-    if not user_ids:
-        return
-    now = timezone.now()
-    ShiftNotice.objects.bulk_create(
-        [
-            ShiftNotice(team_id=shift.team_id, shift=shift, user_id=uid, kind=ShiftNotice.Kind.PUBLISHED, due_at=now)
-            for uid in user_ids
-        ],
-        ignore_conflicts=True,
-    )
-    notice_ids = list(
-        ShiftNotice.objects.filter(
-            shift=shift, user_id__in=user_ids, kind=ShiftNotice.Kind.PUBLISHED, status=ShiftNotice.Status.SCHEDULED
-        ).values_list("pk", flat=True)
-    )
-    for notice_id in notice_ids:
-        transaction.on_commit(lambda notice_id=notice_id: published_notice_send(notice_id=notice_id), robust=True)
+def _publish(shift: Shift) -> None:
+    _mark_published(shift)
+    publishing.announce(shifts=[shift])
 
 
-def published_notice_body(shift: Shift) -> str:
-    local = shift.start_at.astimezone(team_zone(shift.team))
-    title = shift.title or "A shift"
-    return f"{title} on {local:%a %d %b %H:%M} has been published to you in {shift.team.name}."
+@dataclass(frozen=True)
+class Published:
+    shifts: list[Shift]
+    notified: int  # employees who get a text
 
 
 @transaction.atomic
-def published_notice_send(*, notice_id: int) -> bool:
-    """Claim one published notice (scheduled → sending, a conditional UPDATE) and send it; False when it was already
-    claimed (sent or being sent), so the SMS never goes twice.
-
-    Claim, Text and status commit together: if sending fails the row is still `scheduled`, and the beat dispatcher
-    (workforce.services.notices) sends it or cancels it — never a row stuck in `sending`."""
-    claimed = ShiftNotice.objects.filter(pk=notice_id, status=ShiftNotice.Status.SCHEDULED).update(
-        status=ShiftNotice.Status.SENDING
-    )
-    if not claimed:
-        return False
-    notice = ShiftNotice.objects.select_related("shift__team", "user").get(pk=notice_id)
-    if not notice.user.phone:
-        ShiftNotice.objects.filter(pk=notice_id).update(status=ShiftNotice.Status.CANCELED)
-        return True
-    text = sms.send_text(
-        to=notice.user.phone,
-        body=published_notice_body(notice.shift),
-        purpose="notification",
-        team_id=notice.team_id,
-    )
-    ShiftNotice.objects.filter(pk=notice_id).update(
-        status=ShiftNotice.Status.SENT, sent_at=timezone.now(), text_id=getattr(text, "pk", None)
-    )
-    return True
+def shifts_publish(*, shifts: Iterable[Shift], by: User | None) -> Published:
+    """Publish several shifts as ONE publish (a week on the board, a selection in the admin): each affected
+    employee gets one SMS listing their new and changed shifts. Already published shifts whose assignee has not
+    been told their current times are announced again (as changed)."""
+    ids = [shift.pk for shift in shifts]
+    locked = list(Shift.objects.select_for_update(of=("self",)).select_related("team").filter(pk__in=ids))
+    team_ids = set()
+    for shift in locked:
+        _mark_published(shift)
+        team_ids.add(shift.team_id)
+    batch = publishing.announce(shifts=locked)
+    for team_id in team_ids:
+        shifts_changed(team_id=team_id)
+    notified = ShiftNotice.objects.filter(batch=batch).values("user_id").distinct().count() if batch else 0
+    return Published(shifts=locked, notified=notified)

@@ -10,6 +10,8 @@ from rest_framework import serializers
 from accounts.models import Device, Membership, Team, User
 from accounts.permissions import contact_permissions, team_permissions
 from accounts.services.teams import icon_dimensions
+from accounts.visibility import Level, Person, attach_invitation_sent, person_as_seen
+from api import people
 from core.phones import display_phone
 
 UTC = datetime.UTC
@@ -156,7 +158,7 @@ def team_initials(name: str) -> str:
     return "".join(word[0] for word in name.split()[:2])
 
 
-def contact_stub_text(user: User) -> str:
+def contact_stub_text(user: User | Person) -> str:
     """Initials when the user has names, else the last two digits of the phone (`…0002` → `02`)."""
     initials = "".join(part[0] for part in (user.first_name, user.last_name) if part)
     return initials or (user.phone or "")[-2:]
@@ -193,15 +195,22 @@ def team_contact_data(target: Membership, viewer: Membership, request=None) -> d
     """
     user = target.user
     perms = contact_permissions(viewer, target)
+    # Other members as the caller may see them (accounts.visibility); a pending invitee shows only what the
+    # inviter sent. The own contact is always the caller's own record.
+    if target.pk == viewer.pk:
+        person = person_as_seen(user, Level.DETAILS)
+    else:
+        attach_invitation_sent([target])
+        person = people.lens({"request": request}).person(user, target.invitation_sent)
     data = {
         "jid": f"d-{user.uid}",
-        "display_name": user.full_name or (display_phone(user.phone) if user.phone else ""),
-        "contact_phone": user.phone or "",
-        "contact_email": user.email or "",
+        "display_name": person.full_name or (display_phone(person.phone) if person.phone else ""),
+        "contact_phone": person.phone or "",
+        "contact_email": person.email or "",
         "role": target.role,
         "status": target.status,
         "sections": list(target.sections or []),
-        "icons": {"stub": stub_icon_url(seed=user.uid, text=contact_stub_text(user), request=request)},
+        "icons": {"stub": stub_icon_url(seed=user.uid, text=contact_stub_text(person), request=request)},
         "last_activity": None,
         "changeable_fields": perms.changeable_fields,
         "can_add_to_group": perms.can_add_to_group,
@@ -378,6 +387,8 @@ class TeamSerializer(serializers.Serializer):
         }
         contacts = getattr(team, "tada_contacts", None)
         if contacts is not None:
+            people.lens({"request": request}).prime([m.user_id for m in contacts])
+            attach_invitation_sent(contacts)
             data["contacts"] = [team_contact_data(m, viewer, request) for m in contacts]
         if team.is_archived:
             data["is_archive"] = True

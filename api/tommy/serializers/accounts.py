@@ -8,11 +8,15 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Device, Membership, User
+from accounts.selectors import TEAM_MEMBER, USER
+from accounts.visibility import Level, attach_invitation_sent
+from api import people
 from core.phones import normalize_phone
 
 
 class UserSerializer(serializers.ModelSerializer):
-    """The `User` model. Absent values are null (an account without an avatar has `icon_url: null`)."""
+    """The `User` model as the caller may see it (accounts.visibility): email, mobile, dob and locale only with
+    the person's details; absent values are null (an account without an avatar has `icon_url: null`)."""
 
     mobile = serializers.CharField(source="phone", allow_null=True)
     icon_url = serializers.SerializerMethodField()
@@ -21,12 +25,29 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "status", "first_name", "last_name", "slug", "email", "mobile", "dob", "locale", "icon_url"]
         read_only_fields = fields
+        list_serializer_class = people.PersonListSerializer
 
-    def get_icon_url(self, user: User) -> str | None:
-        if not user.avatar:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(user.avatar.url) if request else user.avatar.url
+    @staticmethod
+    def person_ids(users) -> list[int]:
+        return [user.pk for user in users]
+
+    def to_representation(self, user: User) -> dict:
+        person = people.lens(self.context).person(user)
+        return {
+            "id": person.id,
+            "status": person.status,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "slug": person.slug,
+            "email": person.email,
+            "mobile": person.phone,
+            "dob": person.dob.isoformat() if person.dob else None,
+            "locale": person.locale,
+            "icon_url": file_url(self.context.get("request"), person.avatar),
+        }
+
+    def get_icon_url(self, user: User) -> str | None:  # for the schema; to_representation renders it
+        return None
 
 
 class UserInputSerializer(serializers.Serializer):
@@ -147,6 +168,27 @@ class AccountSerializer(serializers.Serializer):
     icon_url = serializers.SerializerMethodField()
     mobile = serializers.CharField(allow_null=True)
     notification_count = serializers.IntegerField()
+
+    class Meta:
+        list_serializer_class = people.PersonListSerializer
+
+    @staticmethod
+    def person_ids(accounts) -> list[int]:
+        return [a.user_id for a in accounts if a.type in (USER, TEAM_MEMBER) and a.user_id]
+
+    def to_representation(self, account) -> dict:
+        data = super().to_representation(account)
+        if account.type in (USER, TEAM_MEMBER) and account.user_id:
+            level = people.lens(self.context).level(account.user_id)
+            if level < Level.DETAILS:
+                data["mobile"] = None
+                if account.type == USER:  # a user account's name falls back to their email or phone
+                    data["name"] = account.contact_name or ""
+            if level == Level.NONE:
+                data.update(contact_name=None, icon_url=None)
+                if account.type == USER:
+                    data["name"] = ""
+        return data
 
     def get_icon_url(self, account) -> str | None:
         return file_url(self.context.get("request"), account.icon)
@@ -294,11 +336,34 @@ class TeamMemberSerializer(serializers.Serializer):
     mute = serializers.BooleanField()
     addon_links = serializers.SerializerMethodField()
 
-    def get_member(self, membership) -> bool:
-        return membership.user.status == User.Status.ACTIVE
+    class Meta:
+        list_serializer_class = people.PersonListSerializer
 
-    def get_icon_url(self, membership) -> str | None:
-        return file_url(self.context.get("request"), membership.user.avatar)
+    @staticmethod
+    def person_ids(memberships) -> list[int]:
+        attach_invitation_sent(memberships)
+        return [m.user_id for m in memberships]
+
+    def to_representation(self, membership) -> dict:
+        """The member as the caller may see them; a pending invitee shows only what the inviter sent."""
+        attach_invitation_sent([membership])
+        person = people.lens(self.context).person(membership.user, membership.invitation_sent)
+        data = super().to_representation(membership)
+        data.update(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            mobile=person.phone,
+            member=person.signed_up,
+            icon_url=file_url(self.context.get("request"), person.avatar),
+        )
+        return data
+
+    def get_member(self, membership) -> bool:  # rendered from the Person in to_representation
+        return False
+
+    def get_icon_url(self, membership) -> str | None:  # rendered from the Person in to_representation
+        return None
 
     def get_addon_links(self, membership) -> list:
         return []  # no addon provides profile links yet

@@ -7,7 +7,9 @@ Input serializers validate shape and types only; the views hand service-ready ke
 from django.contrib.auth.base_user import BaseUserManager
 from rest_framework import serializers
 
-from accounts.models import Contact, User
+from accounts.models import Contact
+from accounts.visibility import Level, person_as_seen, sent_on_contact
+from api import people
 from core.exceptions import ValidationFailed
 from core.phones import normalize_phone
 
@@ -17,7 +19,16 @@ def labels() -> serializers.ListField:
 
 
 class ContactSerializer(serializers.Serializer):
-    """One row of the account's contacts with its friend's public profile. Absent values are null."""
+    """One row of the account's contacts with its friend as the caller may see them (accounts.visibility): the
+    friend's details once they accepted (or are a teammate), else what the caller wrote on the row. Absent values
+    are null."""
+
+    class Meta:
+        list_serializer_class = people.PersonListSerializer
+
+    @staticmethod
+    def person_ids(contacts) -> list[int]:
+        return [c.friend_id for c in contacts if c.friend_id]
 
     friend_id = serializers.IntegerField(
         allow_null=True, help_text="null in an invitation's `contact` to someone who is not a user yet"
@@ -39,19 +50,46 @@ class ContactSerializer(serializers.Serializer):
     member = serializers.SerializerMethodField()
     last_online_at = serializers.DateTimeField(source="friend.last_seen_at", allow_null=True)
 
+    def to_representation(self, contact: Contact) -> dict:
+        friend = contact.friend
+        sent = sent_on_contact(contact)
+        if friend.pk is None:  # an invitation's description of whom it went to: only what was sent
+            person = person_as_seen(friend, Level.NONE, sent)
+        else:
+            person = people.lens(self.context).person(friend, sent)
+        request = self.context.get("request")
+        avatar = person.avatar
+        return {
+            "friend_id": friend.pk,
+            "favorite": contact.favorite,
+            "mute": contact.mute,
+            "personal": contact.personal,
+            "roles": list(contact.roles or []),
+            "locations": list(contact.locations or []),
+            "tags": list(contact.tags or []),
+            "id": contact.pk,
+            "type": "User",
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "icon_url": (request.build_absolute_uri(avatar.url) if request else avatar.url) if avatar else None,
+            "email": person.email,
+            "mobile": person.phone,
+            "status": contact.status,
+            # "True when the friend has signed up" — as far as the caller may know it.
+            "member": person.signed_up,
+            "last_online_at": serializers.DateTimeField().to_representation(person.last_seen_at)
+            if person.last_seen_at
+            else None,
+        }
+
     def get_type(self, contact: Contact) -> str:
         return "User"
 
-    def get_icon_url(self, contact: Contact) -> str | None:
-        avatar = contact.friend.avatar
-        if not avatar:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(avatar.url) if request else avatar.url
+    def get_icon_url(self, contact: Contact) -> str | None:  # for the schema; to_representation renders it
+        return None
 
-    def get_member(self, contact: Contact) -> bool:
-        """ "True when the friend has signed up": an active (verified) account, not a pending invitee."""
-        return contact.friend.status == User.Status.ACTIVE
+    def get_member(self, contact: Contact) -> bool:  # for the schema; to_representation renders it
+        return False
 
 
 class ContactUpdateSerializer(serializers.Serializer):

@@ -9,6 +9,8 @@ from rest_framework import serializers
 from accounts.models import Contact, Invitation, Team, User
 from accounts.selectors import member_account, team_account, teams_with_owner, user_account
 from accounts.services.invitations import invitation_link, invitations_with_relations
+from accounts.visibility import Level
+from api import people
 from api.tommy.serializers.accounts import AccountSerializer
 from api.tommy.serializers.contacts import ContactSerializer
 from core.phones import normalize_phone
@@ -59,7 +61,16 @@ def _contact_for(invitation: Invitation) -> Contact:
         return invitation.contact_row
     friend = invitation.invitee or User(phone=invitation.phone or None, email=invitation.email or None)
     status = Contact.Status.ACCEPTED if invitation.status == Invitation.Status.ACCEPTED else Contact.Status.INVITED
-    return Contact(owner=invitation.inviter, team=invitation.team, friend=friend, status=status)
+    return Contact(
+        owner=invitation.inviter,
+        team=invitation.team,
+        friend=friend,
+        status=status,
+        sent_first_name=invitation.first_name,
+        sent_last_name=invitation.last_name,
+        sent_phone=invitation.phone,
+        sent_email=invitation.email,
+    )
 
 
 def _invitee_account(invitation: Invitation, teams: dict):
@@ -81,22 +92,28 @@ def invitations_data(invitations: list[Invitation], *, request) -> list[dict]:
     team_ids.discard(None)
     teams = {t.pk: t for t in teams_with_owner(Team.objects.filter(pk__in=team_ids))} if team_ids else {}
     context = {"request": request}
+    lens = people.lens(context)
+    lens.prime({i.inviter_id for i in invitations} | {i.invitee_id for i in invitations if i.invitee_id})
     out = []
     for invitation in invitations:
         inviter = team_account(teams[invitation.team_id]) if invitation.team_id else user_account(invitation.inviter)
-        invitee = _invitee_account(invitation, teams)
+        if invitation.invitee_id and lens.level(invitation.invitee_id) == Level.NONE:
+            # Sent to a phone or email that turned out to be a stranger's: answer as for someone not on Crewdesk.
+            invitee_id, invitee = None, None
+        else:
+            invitee_id, invitee = invitation.invitee_id, _invitee_account(invitation, teams)
         link = invitation_link(invitation)
         out.append(
             {
-                "friend_id": invitation.invitee_id,
-                "invitee_id": invitation.invitee_id or invitation.invitee_team_id,
-                "invitee_type": "Team" if invitation.invitee_team_id else ("User" if invitation.invitee_id else None),
+                "friend_id": invitee_id,
+                "invitee_id": invitee_id or invitation.invitee_team_id,
+                "invitee_type": "Team" if invitation.invitee_team_id else ("User" if invitee_id else None),
                 "message": invitation.message,
                 "user_id": invitation.inviter_id,
                 "team_id": invitation.team_id,
                 "inviter": AccountSerializer(inviter, context=context).data,
                 "invitee": AccountSerializer(invitee, context=context).data if invitee else None,
-                "contact": ContactSerializer(_contact_for(invitation), context=context).data,
+                "contact": _contact_data(invitation, hide_invitee=invitee_id is None, context=context),
                 "token": invitation.token,
                 "status": invitation.status,
                 "link": request.build_absolute_uri(link) if link.startswith("/") else link,
@@ -106,6 +123,16 @@ def invitations_data(invitations: list[Invitation], *, request) -> list[dict]:
             }
         )
     return out
+
+
+def _contact_data(invitation: Invitation, *, hide_invitee: bool, context: dict) -> dict:
+    contact = _contact_for(invitation)
+    if hide_invitee and contact.friend.pk is not None:
+        # A contact row the inviter holds about a stranger: the row as the inviter knows it, not the person.
+        contact.friend = User(phone=contact.sent_phone or None, email=contact.sent_email or None)
+        if not contact.sent_phone and not contact.sent_email:
+            contact.sent_phone, contact.sent_email = invitation.phone, invitation.email
+    return ContactSerializer(contact, context=context).data
 
 
 def _datetime(value):

@@ -1,0 +1,99 @@
+"""Who may use the managers' console (/admin/): staff status and the "Team manager" permission group follow the
+membership. Every owner, admin and workforce manager of an active (unarchived) team gets both; someone who stops
+managing every team loses both. Superusers (operators) keep their staff status whatever their memberships.
+
+Called by accounts.services.memberships after every membership write (and by the few services that write
+memberships in bulk), in the same transaction, so the flag can never drift from the membership. Nobody sets it by
+hand: the console's user page shows it read-only for this reason.
+
+The group grants the permissions of the pages a shift manager uses; operator-only models (Celery beat tables,
+one-time codes, auth tokens, devices, chats, server events, raw settings, demo markers, groups) are not in it, so
+they are shown to superusers only. Rows stay scoped to the manager's teams (accounts.admin.scoping).
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from accounts.models import Membership, User
+
+TEAM_MANAGER_GROUP = "Team manager"
+ALL = ("view", "add", "change", "delete")
+# app label → model → actions. Adding people is by invitation (consent); users are read-only to managers, since a
+# manager who could set a member's password or phone could take over that person's other teams.
+TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "accounts": {
+        "user": ("view",),
+        "team": ("view", "change"),
+        "membership": ("view", "change"),
+        "invitation": ("view", "add", "change"),
+        "apikey": ("view", "add", "change"),
+        "integration": ALL,
+    },
+    "workforce": {
+        "workforcesettings": ("view", "add", "change"),
+        "employeeprofile": ("view", "add", "change"),
+        "availability": ("view", "add", "change"),
+        "shiftquestion": ALL,
+        "shiftanswer": ("view",),
+        "event": ALL,
+        "shift": ALL,
+        "shiftrequest": ("view", "change"),
+        "attendance": ("view",),
+        "timesheet": ("view", "change"),
+        "timesheetitem": ("view",),
+        "shiftnotice": ("view",),
+    },
+    "messaging": {"text": ("view",)},
+    "automations": {"sync": ("view", "add")},
+}
+
+
+def manager_q(prefix: str = "") -> Q:
+    """Memberships that manage their team: owner, admin or workforce manager."""
+    return Q(**{f"{prefix}status__in": [Membership.Status.OWNER, Membership.Status.ADMIN]}) | Q(
+        **{f"{prefix}is_manager": True}
+    )
+
+
+def team_manager_permissions():
+    query = Q(pk__in=[])
+    for app_label, models in TEAM_MANAGER_PERMISSIONS.items():
+        for model, actions in models.items():
+            codenames = [f"{action}_{model}" for action in actions]
+            query |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
+    return Permission.objects.filter(query)
+
+
+def team_manager_group(*, refresh: bool = False) -> Group:
+    """The group, made on first use with its permissions (`refresh`: set them again, e.g. after migrate)."""
+    group, created = Group.objects.get_or_create(name=TEAM_MANAGER_GROUP)
+    if created or refresh:
+        group.permissions.set(team_manager_permissions())
+    return group
+
+
+def console_access_sync(*, user_ids: Iterable[int]) -> None:
+    """Give or take staff status and the Team manager group for `user_ids` by what they manage now."""
+    user_ids = {uid for uid in user_ids if uid}
+    if not user_ids:
+        return
+    managing = set(
+        Membership.objects.active().filter(user_id__in=user_ids).filter(manager_q()).values_list("user_id", flat=True)
+    )
+    others = user_ids - managing
+    User.objects.filter(pk__in=managing, is_staff=False).update(is_staff=True)
+    User.objects.filter(pk__in=others, is_staff=True, is_superuser=False).update(is_staff=False)
+    group = team_manager_group()
+    members = group.user_set.through.objects
+    have = set(members.filter(group=group, user_id__in=user_ids).values_list("user_id", flat=True))
+    members.bulk_create([members.model(group=group, user_id=uid) for uid in managing - have])
+    members.filter(group=group, user_id__in=others & have).delete()
+
+
+def console_access_grant_existing() -> None:
+    """After migrate: refresh the group's permissions and let in every current manager (memberships written before
+    this rule existed). It only grants: access is withdrawn by the membership change that ends it."""
+    team_manager_group(refresh=True)
+    console_access_sync(user_ids=set(Membership.objects.active().filter(manager_q()).values_list("user_id", flat=True)))

@@ -1,0 +1,95 @@
+"""Inbound SMS: the webhook stores the message in one INSERT and answers; a Celery task does the rest
+(messaging.services.replies) in one transaction, so a retried webhook or a redelivered task changes nothing."""
+
+import logging
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.exceptions import NotFoundError, ValidationFailed
+from messaging import sms
+from messaging.models import InboundText, TextAccount, TextNumber
+from messaging.services import replies
+
+logger = logging.getLogger(__name__)
+
+
+def _enqueue(inbound_id: int) -> None:
+    from messaging.tasks import inbound_process_task
+
+    # robust: the message is stored; if the broker is down, inbound_requeue_stuck finds it a minute on.
+    transaction.on_commit(lambda: inbound_process_task.apply_async(args=[inbound_id]), robust=True)
+
+
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    inbound, number, account = (m._meta.db_table for m in (InboundText, TextNumber, TextAccount))
+    return (
+        f"INSERT INTO {quote(inbound)} (team_id, number_id, sid, sender, {quote('to')}, body, status, outcome, "
+        f"created_at) SELECT a.team_id, n.id, %s, %s, %s, %s, %s, '', %s FROM {quote(number)} n "
+        f"JOIN {quote(account)} a ON a.id = n.account_id WHERE n.uid = %s AND n.phone_number = %s "
+        f"ON CONFLICT (number_id, sid) DO NOTHING RETURNING id"
+    )
+
+
+def inbound_receive_for(*, number_uid, message: sms.InboundSms) -> tuple[int, bool]:
+    """The webhook's path: (row id, stored now?) in ONE statement that finds the number by its uid and `To`, and
+    inserts unless the provider id is already stored — one round trip, no transaction of its own (the request is
+    the hot path; bench/bench_inbound_sms.py). Only when nothing was inserted is the number read, to tell an unknown
+    number (404) or a wrong `To` (400) from a retried webhook (the stored row, False)."""
+    params = [
+        message.sid,
+        message.sender,
+        message.to,
+        message.body,
+        InboundText.Status.RECEIVED,
+        InboundText._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection),
+        TextNumber._meta.get_field("uid").get_db_prep_value(number_uid, connection),
+        message.to,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), params)
+        row = cursor.fetchone()
+    if row is not None:
+        _enqueue(row[0])
+        return row[0], True
+    number = TextNumber.objects.filter(uid=number_uid).only("pk", "phone_number").first()
+    if number is None:
+        raise NotFoundError("No such text account number.")
+    if number.phone_number != message.to:
+        raise ValidationFailed("To: the message was not sent to this number.")
+    return InboundText.objects.filter(number=number, sid=message.sid).values_list("pk", flat=True).get(), False
+
+
+@transaction.atomic
+def inbound_process(*, inbound_id: int) -> str:
+    """Everything a reply does (opt-out keywords, consent replies, expected responses, forwarding), once.
+
+    The claim (received → processed) and every effect commit together; texts and webhooks it queues are sent on
+    commit. A worker that dies mid-way leaves the row `received` for the sweeper, with nothing half done.
+    """
+    now = timezone.now()
+    if not InboundText.objects.filter(pk=inbound_id, status=InboundText.Status.RECEIVED).update(
+        status=InboundText.Status.PROCESSED, processed_at=now
+    ):
+        return "done"
+    inbound = InboundText.objects.select_related("team", "number__account").get(pk=inbound_id)
+    outcome = replies.handle_reply(inbound)
+    inbound.outcome = outcome[:200]
+    inbound.save(update_fields=["outcome", "matched_text"])
+    return outcome
+
+
+def inbound_requeue_stuck() -> int:
+    """Beat: inbound messages still `received` a minute on (lost enqueue, or a processing that rolled back)."""
+    waiting = list(
+        InboundText.objects.filter(
+            status=InboundText.Status.RECEIVED, created_at__lt=timezone.now() - timedelta(seconds=60)
+        ).values_list("pk", flat=True)[:500]
+    )
+    from messaging.tasks import inbound_process_task
+
+    for inbound_id in waiting:
+        inbound_process_task.apply_async(args=[inbound_id])
+    return len(waiting)
