@@ -74,6 +74,7 @@ def test_every_write_documents_a_request_body(family):
         ("post", "/api/v3/cookieauth-logout"),
         ("post", "/api/v3/ping"),
         ("post", "/api/v3/teams/{team_uid}/invitations"),
+        ("post", "/courier/v1/text-account-numbers/{uid}/reset-logs/"),
     }
 
 
