@@ -77,7 +77,7 @@ def test_generated_tada_client(web_server, client_of, owner):
     assert me.result.phone == owner.phone
 
     body = m("models.device_write_request").DeviceWriteRequest(
-        device_id="generated-1", type_=m("models.type_enum").TypeEnum.ANDROID, name="laptop"
+        device_id="generated-1", type_=m("models.device_type_enum").DeviceTypeEnum.ANDROID, name="laptop"
     )
     created = m("api.devices.devices_create").sync_detailed(client=client, body=body)
     assert created.status_code == 200, created.content
