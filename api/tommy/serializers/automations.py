@@ -189,8 +189,148 @@ def history_data(entry: HistoryEntry) -> dict:
     }
 
 
-class ObjectSerializer(serializers.Serializer):
-    """A JSON object (the schema of list answers built as dicts; their fields are the document's)."""
+# --- the answers' shapes, for the OpenAPI document (the dicts above are what is sent) -----------------------------
+
+
+class StepSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action_version_id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class AddonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField(allow_null=True)
+    developer_id = serializers.IntegerField()
+    package = serializers.CharField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    environment = serializers.CharField()
+    version = serializers.CharField()
+    description = serializers.CharField()
+    homepage = serializers.CharField()
+    icon_url = serializers.CharField()
+    file_base_url = serializers.CharField()
+    installed = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+    roles = serializers.ListField(child=serializers.CharField())
+    permissions = serializers.ListField(child=serializers.DictField())
+    input_devices = serializers.ListField(child=serializers.DictField())
+    locales = serializers.ListField(child=serializers.CharField())
+    views = serializers.ListField(child=serializers.DictField())
+
+
+class RunBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    source = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    trigger_data = serializers.DictField()
+
+
+class ActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField(allow_null=True)
+    developer_id = serializers.IntegerField()
+    action_version_id = serializers.IntegerField(allow_null=True)
+    author = serializers.CharField()
+    trigger = StepSerializer(allow_null=True)
+    activity = StepSerializer(allow_null=True)
+    dependencies = serializers.DictField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField()
+    icon_url = serializers.CharField()
+    installed = serializers.BooleanField()
+    kind = serializers.CharField()
+    unique = serializers.BooleanField()
+
+
+class ActionAnswerSerializer(ActionSerializer):
+    """The Action, plus (extensions) the install it is about and, for run/run_later, the run."""
+
+    install_id = serializers.IntegerField()
+    run = RunBriefSerializer(required=False, allow_null=True)
+
+
+class SolutionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField(allow_null=True)
+    developer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField()
+
+
+class DeveloperSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    details = serializers.CharField()
+    icon_url = serializers.CharField()
+    addons = AddonSerializer(many=True)
+    actions = ActionSerializer(many=True)
+    solutions = SolutionSerializer(many=True)
+
+
+class ActionInstallSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action_id = serializers.IntegerField()
+    addon_install_id = serializers.IntegerField(allow_null=True)
+    action_version_id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField()
+    schedule = serializers.DictField()
+    schedule_text = serializers.CharField()
+    installed = serializers.BooleanField()
+    deleted_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    tag_ids = serializers.ListField(child=serializers.IntegerField())
+    tags_list = serializers.ListField(child=serializers.CharField())
+    trigger = StepSerializer()
+    activity = StepSerializer()
+    settings = serializers.DictField()
+    next_run_at = serializers.DateTimeField(allow_null=True)
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    last_run_status = serializers.CharField(allow_null=True)
+
+
+class PermissionSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(allow_null=True)
+    team_id = serializers.IntegerField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    hint = serializers.CharField()
+    resource_type = serializers.CharField()
+    resource_kind = serializers.CharField()
+    operations = serializers.ListField(child=serializers.CharField())
+
+
+class SettingSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(allow_null=True)
+    team_id = serializers.IntegerField()
+    addon_install_id = serializers.IntegerField()
+    name = serializers.CharField()
+    resource_id = serializers.IntegerField(allow_null=True)
+    resource_type = serializers.CharField()
+    context = serializers.CharField()
+    format = serializers.CharField()
+    data = serializers.JSONField(allow_null=True)
+
+
+class AuditLogSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(allow_null=True)
+    team_id = serializers.IntegerField()
+    name = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    run_id = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+
+
+class SuccessSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
 
 
 # --- request bodies -------------------------------------------------------------------------------------------------
