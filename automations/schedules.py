@@ -89,7 +89,7 @@ def _zone(name: str | None, *, default: str) -> zoneinfo.ZoneInfo:
 
 def parse(schedule: dict | None, *, team_timezone: str = "UTC") -> Schedule:
     """A checked Schedule from a stored or given object; ValidationFailed names `schedule.<field>`."""
-    schedule = schedule or {}
+    schedule = {} if schedule is None else schedule
     if not isinstance(schedule, dict):
         raise ValidationFailed.for_field("schedule", "must be an object")
     check(schedule, SCHEDULE_SCHEMA, field="schedule")
