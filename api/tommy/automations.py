@@ -168,7 +168,7 @@ class AddonView(CatalogueView):
 
 class AddonReportView(CatalogueView):
     @extend_schema(
-        request=s.ReportSerializer, responses={200: s.SuccessSerializer}, description="Answers {success: true}."
+        request=s.ReportSerializer, responses={200: s.ReportAnswerSerializer}, description="Answers {success: true}."
     )
     def post(self, request, package):
         addon = self.find_addon(package)
@@ -229,7 +229,7 @@ class AddonInstallView(TeamView):
 
 class AddonPermissionsView(TeamView):
     @extend_schema(
-        responses={200: s.PermissionSerializer(many=True)},
+        responses={200: s.AddonPermissionSerializer(many=True)},
         description="A list (the document's example shows one object).",
     )
     def get(self, request, package):
@@ -244,14 +244,14 @@ class AddonPermissionView(TeamView):
             raise NotFoundError("This addon has no such permission.")
         return found
 
-    @extend_schema(responses={200: s.PermissionSerializer})
+    @extend_schema(responses={200: s.AddonPermissionSerializer})
     def get(self, request, package, name):
         permission = self.permission(self.find_addon_install(package), name)
         return Response(s.permission_data(permission, team_id=self.team.pk))
 
     @extend_schema(
         request=s.PermissionUpdateSerializer,
-        responses={200: s.PermissionSerializer},
+        responses={200: s.AddonPermissionSerializer},
         description="Only `operations` is writable: a subset of what the addon asks for under this permission.",
     )
     def put(self, request, package, name):
@@ -268,7 +268,8 @@ class AddonPermissionView(TeamView):
 
 class AddonSettingsView(TeamView):
     @extend_schema(
-        responses={200: s.SettingSerializer(many=True)}, description="A list (the document's example shows one object)."
+        responses={200: s.AddonSettingSerializer(many=True)},
+        description="A list (the document's example shows one object).",
     )
     def get(self, request, package):
         install = self.find_addon_install(package)
@@ -276,7 +277,7 @@ class AddonSettingsView(TeamView):
 
 
 class AddonSettingView(TeamView):
-    @extend_schema(responses={200: s.SettingSerializer})
+    @extend_schema(responses={200: s.AddonSettingSerializer})
     def get(self, request, package, name):
         setting = self.find_addon_install(package).settings.filter(name=name).first()
         if setting is None:
@@ -285,7 +286,7 @@ class AddonSettingView(TeamView):
 
     @extend_schema(
         request=s.SettingPutSerializer,
-        responses={200: s.SettingSerializer},
+        responses={200: s.AddonSettingSerializer},
         description="Upsert; `data` must fit the addon's schema for this setting name.",
     )
     def put(self, request, package, name):

@@ -8,7 +8,6 @@ from django.db import models
 
 from automations.models import Action, ActionVersion, Activity, Addon, AddonReport, Developer, Solution, Trigger
 
-
 URLS_ARE_HTTPS = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, without its warning
 
 

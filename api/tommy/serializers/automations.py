@@ -192,7 +192,7 @@ def history_data(entry: HistoryEntry) -> dict:
 # --- the answers' shapes, for the OpenAPI document (the dicts above are what is sent) -----------------------------
 
 
-class StepSerializer(serializers.Serializer):
+class ActionStepSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action_version_id = serializers.IntegerField()
     name = serializers.CharField()
@@ -235,8 +235,8 @@ class ActionSerializer(serializers.Serializer):
     developer_id = serializers.IntegerField()
     action_version_id = serializers.IntegerField(allow_null=True)
     author = serializers.CharField()
-    trigger = StepSerializer(allow_null=True)
-    activity = StepSerializer(allow_null=True)
+    trigger = ActionStepSerializer(allow_null=True)
+    activity = ActionStepSerializer(allow_null=True)
     dependencies = serializers.DictField()
     name = serializers.CharField()
     summary = serializers.CharField()
@@ -288,15 +288,15 @@ class ActionInstallSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     tag_ids = serializers.ListField(child=serializers.IntegerField())
     tags_list = serializers.ListField(child=serializers.CharField())
-    trigger = StepSerializer()
-    activity = StepSerializer()
+    trigger = ActionStepSerializer()
+    activity = ActionStepSerializer()
     settings = serializers.DictField()
     next_run_at = serializers.DateTimeField(allow_null=True)
     last_run_at = serializers.DateTimeField(allow_null=True)
     last_run_status = serializers.CharField(allow_null=True)
 
 
-class PermissionSerializer(serializers.Serializer):
+class AddonPermissionSerializer(serializers.Serializer):
     user_id = serializers.IntegerField(allow_null=True)
     team_id = serializers.IntegerField()
     name = serializers.CharField()
@@ -307,7 +307,7 @@ class PermissionSerializer(serializers.Serializer):
     operations = serializers.ListField(child=serializers.CharField())
 
 
-class SettingSerializer(serializers.Serializer):
+class AddonSettingSerializer(serializers.Serializer):
     user_id = serializers.IntegerField(allow_null=True)
     team_id = serializers.IntegerField()
     addon_install_id = serializers.IntegerField()
@@ -329,7 +329,7 @@ class AuditLogSerializer(serializers.Serializer):
     status = serializers.CharField(allow_null=True)
 
 
-class SuccessSerializer(serializers.Serializer):
+class ReportAnswerSerializer(serializers.Serializer):
     success = serializers.BooleanField()
 
 
