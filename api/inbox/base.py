@@ -28,6 +28,20 @@ INBOX_CODES = {
 }
 
 
+# Domain refusals with a code of their own in the document (inbox/errors.py): rendered with that code.
+DOMAIN_CODES = {
+    "SERVICE_UNAVAILABLE": 1003,
+    "TEMPLATE_NOT_FOUND": 1006,
+    "NO_WHATSAPP": 1007,
+    "MEDIA_INVALID": 1008,
+    "NOT_CONVERSATION_OWNER": 1010,
+    "MESSAGE_REJECTED": 1011,
+    "PROVIDER_ERROR": 1012,
+    "PARAMETER_COUNT_MISMATCH": 1013,
+    "WINDOW_EXPIRED": 1015,
+}
+
+
 class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "inbox"
     renderer_classes = [OrjsonRenderer]
@@ -35,7 +49,9 @@ class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     pagination_class = None
 
     def render_problem(self, problem: Problem) -> dict:
-        code = INBOX_CODES.get(problem.status, 1004 if problem.status >= 500 else 1005)
+        code = DOMAIN_CODES.get(problem.code) or INBOX_CODES.get(
+            problem.status, 1004 if problem.status >= 500 else 1005
+        )
         return {"error": {"code": code, "message": problem.message}, "traceId": self.request_id()}
 
 

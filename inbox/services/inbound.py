@@ -1,0 +1,249 @@
+"""Inbound: what providers report about a channel is stored by their webhook in ONE statement (a multi-row INSERT
+that ignores keys already stored: a retried webhook stores nothing new) and processed by a Celery task, each event
+in one transaction with its claim (`received` → `processed`), so a redelivered task changes nothing.
+
+A customer's message finds or makes the contact (a blacklisted contact's message is ignored: no conversation
+update, no webhook), opens or reopens the conversation (OPEN), bumps `messagesReceived`, `lastMessageReceivedAt`
+and `unreadCount`, cancels replies scheduled in it, tells the `message` (or `postback`) webhooks, and sends the
+channel's automated messages when they apply. Receipts move the status of the message they name; template
+decisions go to the template; typing notices are passed to the `typing` webhooks.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from inbox import jids
+from inbox.models import Channel, Conversation, InboundEvent, InboxMessage
+from inbox.providers import ParsedEvent, TransientProviderError, provider_for
+from inbox.services import automated, payloads, scheduled
+from inbox.services.conversations import contact_get_or_create, conversation_get_or_create
+from inbox.services.sending import message_status_apply
+from inbox.services.templates import template_decide
+from inbox.services.webhooks import emit
+
+logger = logging.getLogger(__name__)
+
+LOST_AFTER = timedelta(seconds=60)
+# A receipt may overtake the worker that records the provider's id of the message it names; it is kept
+# `received` and tried again by the sweeper for this long before it is dropped as naming no message of ours.
+RECEIPT_PATIENCE = timedelta(minutes=10)
+
+
+def _enqueue(event_ids: list[int]) -> None:
+    from inbox.tasks import event_process_task
+
+    def publish():
+        for event_id in event_ids:
+            event_process_task.delay(event_id)
+
+    # robust: the events are stored; if the broker is down, events_requeue_stuck finds them a minute on.
+    transaction.on_commit(publish, robust=True)
+
+
+def _insert_sql(rows: int) -> str:
+    quote = connection.ops.quote_name
+    table = quote(InboundEvent._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s, '', %s)"] * rows)
+    return (
+        f"INSERT INTO {table} (channel_id, {quote('key')}, kind, payload, status, outcome, created_at) "
+        f"VALUES {values} ON CONFLICT (channel_id, {quote('key')}) DO NOTHING RETURNING id"
+    )
+
+
+def events_receive(*, channel_id: int, events: list[ParsedEvent]) -> list[int]:
+    """Store the events not stored before (one statement) and enqueue their processing; the new rows' ids."""
+    events = [e for e in events if e.key]
+    if not events:
+        return []
+    payload_field = InboundEvent._meta.get_field("payload")
+    now = InboundEvent._meta.get_field("created_at").get_db_prep_value(timezone.now(), connection)
+    params: list = []
+    for event in events:
+        payload = payload_field.get_db_prep_value(event.payload, connection)
+        params += [channel_id, event.key[:250], event.kind, payload, InboundEvent.Status.RECEIVED, now]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(len(events)), params)
+        inserted = [row[0] for row in cursor.fetchall()]
+    if inserted:
+        _enqueue(inserted)
+    return inserted
+
+
+def on_inbound_text(inbound) -> None:
+    """messaging.hooks: an inbound SMS was processed; to a number bound to an SMS channel, it is a message."""
+    if inbound.number_id is None:
+        return
+    channel = Channel.objects.filter(sms_number_id=inbound.number_id, kind=Channel.Kind.SMS).first()
+    if channel is None or not jids.PHONE_LOCAL.match(inbound.sender.lstrip("+")):
+        return
+    payload = {
+        "from": jids.phone_jid(inbound.sender, kind=channel.kind),
+        "name": "",
+        "timestamp": int(inbound.created_at.timestamp()),
+        "message": {"type": "text", "body": inbound.body},
+    }
+    events_receive(channel_id=channel.pk, events=[ParsedEvent("message", f"sms:{inbound.sid}", payload)])
+
+
+# --- processing --------------------------------------------------------------------------------------------------
+
+
+def event_process(*, event_id: int) -> str:
+    """Process one stored event (Celery). Media of a message is looked up at the network before the transaction."""
+    event = InboundEvent.objects.select_related("channel").filter(pk=event_id, status="received").first()
+    if event is None:
+        return "done"
+    media = (event.payload or {}).get("media") or {}
+    if event.kind == InboundEvent.Kind.MESSAGE and media.get("id") and not media.get("url"):
+        try:
+            media["url"], media["size"] = provider_for(event.channel).media_url(event.channel, media["id"])
+        except (TransientProviderError, Exception) as exc:  # the message matters more than its media link
+            logger.warning("media %s of event %s: %s", media.get("id"), event.pk, exc)
+    with transaction.atomic():
+        now = timezone.now()
+        if not InboundEvent.objects.filter(pk=event_id, status=InboundEvent.Status.RECEIVED).update(
+            status=InboundEvent.Status.PROCESSED, processed_at=now
+        ):
+            return "done"
+        handler = {
+            InboundEvent.Kind.MESSAGE: _message,
+            InboundEvent.Kind.STATUS: _status,
+            InboundEvent.Kind.TEMPLATE: _template,
+            InboundEvent.Kind.TYPING: _typing,
+        }[event.kind]
+        outcome = handler(event)
+        if outcome is None:  # not ready yet (a receipt before its message's id is recorded): try again later
+            InboundEvent.objects.filter(pk=event_id).update(status=InboundEvent.Status.RECEIVED, processed_at=None)
+            return "later"
+        InboundEvent.objects.filter(pk=event_id).update(outcome=outcome[:200])
+    return outcome
+
+
+def _sent_at(payload: dict, event: InboundEvent) -> datetime:
+    """When the customer sent it (the provider's timestamp), never later than now."""
+    stamp = payload.get("timestamp")
+    now = timezone.now()
+    if isinstance(stamp, int | float) and stamp > 0:
+        return min(datetime.fromtimestamp(stamp, tz=UTC), now)
+    return event.created_at or now
+
+
+def _message(event: InboundEvent) -> str:
+    channel, payload = event.channel, event.payload
+    try:
+        jid = jids.contact_jid(payload.get("from", ""), kind=channel.kind, phone_like=channel.phone_like)
+    except Exception:
+        return f"ignored: sender {payload.get('from')!r} is not a JID of this channel"
+    contact, _ = contact_get_or_create(channel=channel, jid=jid, name=payload.get("name") or "")
+    if contact.blacklisted:
+        return "ignored: the contact is blacklisted"
+    conversation, created = conversation_get_or_create(contact=contact)
+    reopened = created or conversation.status == Conversation.Status.CLOSED
+    sent_at = _sent_at(payload, event)
+    shaped = dict(payload.get("message") or {"type": "text", "body": ""})
+    kind = str(shaped.pop("type", "text"))[:16]
+    shaped.pop("id", None)
+    if payload.get("media"):
+        shaped["media"] = {k: payload["media"].get(k) for k in ("url", "size") if payload["media"].get(k) is not None}
+    message = InboxMessage.objects.create(
+        team_id=channel.team_id, channel=channel, conversation=conversation,
+        direction=InboxMessage.Direction.INBOUND, type=kind, content=shaped, provider_id=event.key[:200],
+        status=InboxMessage.Status.RECEIVED, sender=InboxMessage.Sender.CUSTOMER, sent_at=sent_at,
+    )  # fmt: skip
+    last = conversation.last_message_received_at
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.OPEN,
+        messages_received=F("messages_received") + 1,
+        unread_count=Coalesce(F("unread_count"), 0) + 1,
+        last_message_received_at=max(last, sent_at) if last else sent_at,
+        updated_at=timezone.now(),
+    )
+    conversation.refresh_from_db()
+    conversation.channel, conversation.contact = channel, contact
+    scheduled.replies_cancel_on_inbound(conversation_id=conversation.pk)
+    _tell(event, message, conversation, contact)
+    automated.after_inbound(conversation=conversation, new=created, reopened=reopened)
+    return "stored" + (" (new conversation)" if created else "")
+
+
+def _tell(event: InboundEvent, message: InboxMessage, conversation: Conversation, contact) -> None:
+    channel, payload = event.channel, event.payload
+    if payload.get("postback") is not None:
+        body = payloads.postback(message, contact=contact, channel=channel, payload=payload["postback"].get("payload"))
+        emit(channel=channel, event="postback", payload=body, conversation=conversation, key=f"postback:{message.uid}")
+        return
+    quoted = None
+    if payload.get("quoted"):
+        found = InboxMessage.objects.filter(channel=channel, provider_id=payload["quoted"]).first()
+        if found is not None:
+            by_customer = found.direction == InboxMessage.Direction.INBOUND
+            quoted = {"id": found.uid, "jid": contact.jid if by_customer else channel.jid}
+    body = payloads.inbound_message(message, contact=contact, channel=channel, quoted=quoted)
+    emit(channel=channel, event="message", payload=body, conversation=conversation, key=f"message:{message.uid}")
+
+
+def _status(event: InboundEvent) -> str | None:
+    payload = event.payload
+    message = (
+        InboxMessage.objects.filter(
+            channel=event.channel, provider_id=payload.get("id", ""), direction=InboxMessage.Direction.OUTBOUND
+        ).first()
+        if payload.get("id")
+        else None
+    )
+    if message is None:
+        if timezone.now() - event.created_at < RECEIPT_PATIENCE:
+            return None
+        return "ignored: no message of ours has this id"
+    error = payload.get("error") or ""
+    if payload.get("error_code"):
+        error = f"{payload['error_code']}: {error}"
+    moved = message_status_apply(message=message, status=str(payload.get("status", "")).lower(), error=error)
+    return f"{payload.get('status')}" + ("" if moved else " (no change)")
+
+
+def _template(event: InboundEvent) -> str:
+    payload = event.payload
+    decided = template_decide(
+        channel=event.channel,
+        name=payload.get("name", ""),
+        language=payload.get("language", ""),
+        event=payload.get("event", ""),
+        reason=payload.get("reason", ""),
+    )
+    return f"template {payload.get('event')}" + ("" if decided else " (no change)")
+
+
+def _typing(event: InboundEvent) -> str:
+    channel, payload = event.channel, event.payload
+    try:
+        jid = jids.contact_jid(payload.get("from", ""), kind=channel.kind, phone_like=channel.phone_like)
+    except Exception:
+        return "ignored: not a JID of this channel"
+    contact, _ = contact_get_or_create(channel=channel, jid=jid)
+    if contact.blacklisted:
+        return "ignored: the contact is blacklisted"
+    conversation = Conversation.objects.filter(contact=contact).first()
+    state = "composing" if payload.get("typing", True) else "paused"
+    body = payloads.typing(contact=contact, channel=channel, state=state)
+    emit(channel=channel, event="typing", payload=body, conversation=conversation)
+    return f"typing {state}"
+
+
+def events_requeue_stuck() -> int:
+    """Beat: events still `received` a minute on (a lost enqueue, a rollback, a receipt waiting for its message)."""
+    waiting = list(
+        InboundEvent.objects.filter(
+            status=InboundEvent.Status.RECEIVED, created_at__lt=timezone.now() - LOST_AFTER
+        ).values_list("pk", flat=True)[:500]
+    )
+    from inbox.tasks import event_process_task
+
+    for event_id in waiting:
+        event_process_task.delay(event_id)
+    return len(waiting)
