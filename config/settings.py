@@ -143,7 +143,39 @@ STORAGES = {
 # django-import-export (the console's payroll CSV): exporting needs the model's view permission.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- Email: codes and links never reach a log; production names a real backend or opts out with `dummy` -------------
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "core.mail.ConsoleEmailBackend",  # codes masked on the console, whole mails under EMAIL_FILE_PATH
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",  # sends nothing: the explicit opt-out
+}
+_email_backend = env_str("EMAIL_BACKEND", "console" if DEBUG else None)
+if _email_backend == "django.core.mail.backends.console.EmailBackend":
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND: Django's console backend prints verification codes and links into the log; "
+        "use `console` (Crewdesk's: codes masked, whole mails under var/mail)."
+    )
+if not DEBUG and _email_backend is None:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is required when DEBUG is off: `smtp` (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) or a provider's backend path, or `dummy` to send no email at all."
+    )
+if not DEBUG and _email_backend in ("console", "core.mail.ConsoleEmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND=console delivers nothing (a development outbox); with DEBUG off use `smtp`, a provider's "
+        "backend, or `dummy` to send no email at all."
+    )
+EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crewdesk <no-reply@localhost>")
 
 CACHES = {
@@ -240,7 +272,14 @@ PEOPLE_LOOKUPS_PER_DAY = env_int("PEOPLE_LOOKUPS_PER_DAY", 10_000)
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 100)
 
 # --- SMS -----------------------------------------------------------------------------------------------------------
-SMS_BACKEND = env_str("SMS_BACKEND", "console")
+# A server with DEBUG off names its SMS backend: the console one delivers nothing (logins would silently fail) and
+# writes into the log; `locmem`/`file` are for test servers, which say so by setting them.
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else None)
+if not DEBUG and SMS_BACKEND in (None, "console", "messaging.sms.console.ConsoleBackend"):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is required when DEBUG is off and may not be `console`: `twilio` (TWILIO_ACCOUNT_SID, "
+        "TWILIO_AUTH_TOKEN) or a provider's backend path (`locmem` or `file` only for test servers)."
+    )
 SMS_DEFAULT_SENDER = env_str("SMS_DEFAULT_SENDER", "+15005550006")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from api.tada.context import TadaContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.parsers import JSONParser
 
 
 def elapsed(request) -> str:
@@ -41,7 +42,7 @@ class TadaViewMixin(TadaContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "tada"
     www_authenticate = 'Bearer realm="crewdesk"'
     renderer_classes = [TadaRenderer]
-    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = None  # "without splitting into pages"
 
     def render_problem(self, problem: Problem) -> dict:

@@ -100,20 +100,42 @@ class MeView(TommyAPIView):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = serializer.to_service_kwargs()
-        if changes.get("password") and self.api_key() is not None:
-            raise PermissionDeniedError("A team API key cannot change its maker's password; log in as the user.")
+        if self.api_key() is not None and (refused := _login_changes(request.user, changes)):
+            # A key acts as its maker but is not that person: a new password, or an email/mobile/username a reset
+            # code could then be sent to, would turn a team key into a login for all the maker's teams.
+            raise PermissionDeniedError(
+                f"A team API key cannot change its maker's {', '.join(refused)}; log in as the user."
+            )
         user = profiles.user_profile_update(user=request.user, **changes)
         if changes.get("password") and request.session.get(SESSION_KEY):
             update_session_auth_hash(request._request, user)  # keep this session; other sessions end
         return Response(UserSerializer(user, context={"request": request}).data)
 
 
-class SendVerificationSmsView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_sms — same answer whether or not a text was sent."""
+def _login_changes(user, changes: dict) -> list[str]:
+    """The login credentials `changes` would change: the password, or an identifier one logs in (or resets) with."""
+    refused = ["password"] if changes.get("password") else []
+    for name, label in (("email", "email"), ("phone", "mobile"), ("username", "username")):
+        if name in changes and str(changes[name] or "").casefold() != str(getattr(user, name) or "").casefold():
+            refused.append(label)
+    return refused
+
+
+def own_user_id(request, pk) -> int:
+    """`{id}` of /users/{id}/send_verification_*: only the caller's own (a code goes to that person's address, so
+    nobody may make Crewdesk mail or text someone else); any other id, existing or not, is the same 403."""
+    if int(pk) != request.user.pk:
+        raise PermissionDeniedError("A verification code is sent only to your own address; use your own user id.")
+    return request.user.pk
+
+
+class SendVerificationSmsView(TommyAPIView):
+    """POST /users/{id}/send_verification_sms — the caller's own mobile; same answer whether or not a text was
+    sent (already verified, or no mobile)."""
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_sms_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_sms_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
@@ -377,12 +399,13 @@ class UsersSearchView(TommyAPIView):
         return Response(UserSerializer(users, many=True, context={"request": request}).data)
 
 
-class SendVerificationEmailView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_email — same answer whether or not a mail was sent."""
+class SendVerificationEmailView(TommyAPIView):
+    """POST /users/{id}/send_verification_email — the caller's own email address; same answer whether or not a
+    mail was sent (already verified, or no email)."""
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_email_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_email_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 

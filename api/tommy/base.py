@@ -10,6 +10,7 @@ from api.tommy.context import EmployeeMixin, ManagerMixin, TommyContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
 from core.api.pagination import PagePerPagination
+from core.api.parsers import JSONParser
 
 
 class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
@@ -18,7 +19,7 @@ class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
     validation_status = 422
     www_authenticate = 'Basic realm="crewdesk"'
     renderer_classes = [OrjsonRenderer]
-    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = PagePerPagination
 
     def render_problem(self, problem: Problem) -> dict:

@@ -10,6 +10,7 @@ from accounts.models import Device, Membership, User
 from accounts.selectors import TEAM_MEMBER, USER
 from accounts.visibility import Level, attach_invitation_sent
 from api import people
+from core.api.validators import FreeformJSON
 from core.phones import normalize_phone
 
 
@@ -218,7 +219,7 @@ class SettingContextSerializer(serializers.Serializer):
 class SettingDataSerializer(serializers.Serializer):
     """`SettingData`: `data` (any JSON value but null, required), `context`, `_format` (leading underscore)."""
 
-    data = serializers.JSONField()
+    data = serializers.JSONField(validators=[FreeformJSON()])
     context = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     def get_fields(self):
