@@ -38,3 +38,41 @@ def conversation(channel):
 
 def url(path: str) -> str:
     return "/inbox/v3/" + path.lstrip("/")
+
+
+def assert_error(response, status: int, code: int) -> dict:
+    """The inbox envelope: {"error": {"code", "message"}, "traceId"}."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error", "traceId"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+@pytest.fixture
+def meta(settings):
+    """Meta's Graph API played by a local server (tests/inbox/fake_meta.py)."""
+    from tests.inbox.fake_meta import FakeMeta
+
+    server = FakeMeta().start()
+    settings.WHATSAPP_GRAPH_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def whatsapp(team):
+    from tests.inbox.fake_meta import APP_SECRET, TOKEN
+
+    return make_channel(
+        team,
+        kind="whatsapp",
+        name="WhatsApp",
+        phone="+15550001234",
+        wa_phone_number_id="PN-1",
+        wa_business_account_id="WABA-1",
+        wa_access_token=TOKEN,
+        wa_app_secret=APP_SECRET,
+        wa_verify_token="verify-me",
+    )
