@@ -14,3 +14,11 @@ class InboxConfig(AppConfig):
         # (messaging never imports the inbox; DESIGN.md §3).
         hooks.on_inbound_text(on_inbound_text)
         hooks.on_text_status(on_text_status)
+
+        from accounts.services.console_access import ConsoleRole, register_console_role
+        from inbox.services.directory import INBOX_AGENT_PERMISSIONS, inbox_agents
+
+        # Agents an inbox team lists get the console's inbox page (accounts decides staff status through this port).
+        register_console_role(
+            ConsoleRole(group="Inbox agent", holders=inbox_agents, permissions=INBOX_AGENT_PERMISSIONS)
+        )

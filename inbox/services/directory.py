@@ -2,6 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import Membership
+from accounts.services.console_access import console_access_sync
 from core.exceptions import ValidationFailed
 from inbox import jids
 from inbox.errors import AlreadyExists
@@ -48,7 +50,35 @@ def team_update(*, team: InboxTeam, **changes) -> InboxTeam:
 
 @transaction.atomic
 def team_delete(*, team: InboxTeam) -> None:
+    users = set(team.members.values_list("user_id", flat=True))
     team.delete()
+    console_access_sync(user_ids=users)
+
+
+# --- agents in the console ------------------------------------------------------------------------------------------
+
+# What an agent (a member an inbox team lists) may do in the console: the inbox page (read and answer).
+INBOX_AGENT_PERMISSIONS = (("inbox", "view_conversation"), ("inbox", "change_conversation"))
+
+
+def inbox_agents(user_ids: set[int]) -> set[int]:
+    """Which of `user_ids` are agents in the console's sense: active members an inbox team of their team lists."""
+    return set(
+        Membership.objects.active()
+        .filter(user_id__in=user_ids, inbox_teams__isnull=False)
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def team_members_set(*, team: InboxTeam, memberships) -> None:
+    """Who is in an inbox team (the console); agents gain or lose the console's inbox page with it."""
+    memberships = list(memberships)
+    if any(m.team_id != team.team_id for m in memberships):
+        raise ValidationFailed.for_field("members", "Members of this team's company only.")
+    before = set(team.members.values_list("user_id", flat=True))
+    team.members.set(memberships)
+    console_access_sync(user_ids=before | {m.user_id for m in memberships})
 
 
 @transaction.atomic
