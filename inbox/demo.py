@@ -53,8 +53,11 @@ def inbox_demo_seed(*, team, owner_membership) -> InboxDemo:
             team=team, name="welcome", category="Welcome Message", message="Hi, thanks for writing! How can we help?"
         ).channels.add(sandbox)
     events = [
-        ParsedEvent("message", f"demo-{n}", {"from": phone.lstrip("+") + "@sandbox.eazy.im", "name": name,
-                                             "message": {"type": "text", "body": body}})  # fmt: skip
+        ParsedEvent(
+            "message",
+            f"demo-{n}",
+            {"from": phone.lstrip("+") + "@sandbox.eazy.im", "name": name, "message": {"type": "text", "body": body}},
+        )  # fmt: skip
         for n, (phone, name, body) in enumerate(CUSTOMERS, start=1)
     ]
     if sms is not None:
@@ -94,4 +97,3 @@ def _process(channel: Channel, events: list[ParsedEvent]) -> None:
     """Store and process at once, so the demo is complete before a worker runs (the worker's copy finds them done)."""
     for event_id in inbound.events_receive(channel_id=channel.pk, events=events):
         inbound.event_process(event_id=event_id)
-

@@ -23,7 +23,7 @@ from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFail
 from inbox.models import Channel
 from inbox.providers import sandbox
 from inbox.providers import whatsapp as wa
-from inbox.services.inbound import events_receive
+from inbox.services.inbound import event_receive_for, events_receive
 
 
 def _channel(uid: str, kind: str) -> Channel:
@@ -65,6 +65,10 @@ class WhatsAppWebhookView(PublicEndpointMixin, InboxAPIView):
 class SandboxWebhookView(PublicEndpointMixin, InboxAPIView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request, uid: str):
-        channel = _channel(uid, Channel.Kind.SANDBOX)
-        stored = events_receive(channel_id=channel.pk, events=[sandbox.customer_event(channel, request.data)])
-        return Response({"stored": len(stored)})
+        try:
+            key = uuid.UUID(uid)
+        except ValueError:
+            raise NotFoundError("No such channel.") from None
+        event = sandbox.customer_event(request.data)
+        stored = event_receive_for(channel_uid=key, kind=Channel.Kind.SANDBOX, event=event)
+        return Response({"stored": 0 if stored is None else 1})

@@ -129,7 +129,7 @@ class ChannelAdmin(TeamScopedAdminMixin, admin.ModelAdmin):
             for channel in channels:
                 try:
                     event = sandbox.customer_event(
-                        channel, {"from": data["phone"], "name": data["name"], "message": data["text"]}
+                        {"from": data["phone"], "name": data["name"], "message": data["text"]}
                     )
                 except ApplicationError as exc:
                     self.message_user(request, exc.message, messages.ERROR)

@@ -326,7 +326,7 @@ def _play(request, conversation, actor) -> None:
     if conversation.channel.kind != Channel.Kind.SANDBOX:
         raise Http404("Only a sandbox channel's customer can be played.")
     event = sandbox.customer_event(
-        conversation.channel, {"from": conversation.contact.jid, "message": request.POST.get("body", "") or "Hello"}
+        {"from": conversation.contact.jid, "message": request.POST.get("body", "") or "Hello"}
     )
     inbound.events_receive(channel_id=conversation.channel_id, events=[event])
     messages.success(request, "The customer's message is on its way (refresh if it is not shown yet).")

@@ -15,6 +15,7 @@ from inbox import jids
 from inbox.providers.base import OutboundMessage, ParsedEvent, Provider, SendResult
 
 ALPHABET = string.ascii_uppercase + string.digits
+KIND = "sandbox"
 
 
 class SandboxProvider(Provider):
@@ -64,7 +65,7 @@ class SandboxProvider(Provider):
         return None
 
 
-def customer_event(channel, data) -> ParsedEvent:
+def customer_event(data) -> ParsedEvent:
     """What the sandbox's customer does, as a provider event: a message `{"id", "from", "name", "message"}`
     (`message` may be a plain string), a receipt of ours `{"receipt": {"id", "status"}}` (delivered, read,
     failed), or typing `{"from", "typing": true|false}`. Used by the sandbox webhook, `manage.py inbox_sandbox`
@@ -79,8 +80,8 @@ def customer_event(channel, data) -> ParsedEvent:
         provider_id = f"sandbox.{receipt['id']}"
         return ParsedEvent("status", f"{provider_id}:{status}", {"id": provider_id, "status": status})
     sender = str(data.get("from") or "")
-    jid = sender if "@" in sender else jids.phone_jid(sender, kind=channel.kind)
-    jid = jids.contact_jid(jid, kind=channel.kind, phone_like=True, field="from")
+    jid = sender if "@" in sender else jids.phone_jid(sender, kind=KIND)
+    jid = jids.contact_jid(jid, kind=KIND, phone_like=True, field="from")
     if "typing" in data:
         return ParsedEvent("typing", f"typing:{secrets.token_hex(8)}", {"from": jid, "typing": bool(data["typing"])})
     message = data.get("message")

@@ -12,7 +12,7 @@ from inbox.models import AutomatedMessage, Conversation, InboundEvent, InboxMess
 from inbox.services import inbound
 from inbox.services import webhooks as inbox_webhooks
 from tests.inbox.conftest import assert_error, url
-from tests.inbox.factories import ContactFactory, ConversationFactory
+from tests.inbox.factories import ContactFactory, ConversationFactory, make_channel
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +151,12 @@ def test_the_sandbox_webhook_validates(client, channel, body):
 
 
 def test_the_sandbox_webhook_of_an_unknown_channel_is_1009(client, channel):
-    assert_error(client.post(url("providers/sandbox/00000000-0000-0000-0000-000000000000"), {}), 404, 1009)
-    assert_error(client.post(url("providers/sandbox/not-a-uuid"), {}), 404, 1009)
+    body = {"from": PHONE, "message": "Hi"}
+    assert_error(client.post(url("providers/sandbox/00000000-0000-0000-0000-000000000000"), body), 404, 1009)
+    assert_error(client.post(url("providers/sandbox/not-a-uuid"), body), 404, 1009)
+    whatsapp_kind = make_channel(channel.team, kind="whatsapp", name="Not a sandbox")
+    assert_error(client.post(url(f"providers/sandbox/{whatsapp_kind.uid}"), body), 404, 1009)
+    assert not InboundEvent.objects.exists()
 
 
 # --- automated messages -------------------------------------------------------------------------------------------
@@ -217,3 +221,18 @@ def test_a_receipt_before_its_message_waits_for_it(channel, conversation):
     assert InboundEvent.objects.get().status == "received"
     InboundEvent.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
     assert inbound.event_process(event_id=event.pk) == "ignored: no message of ours has this id"
+
+
+def test_a_channels_events_take_effect_in_arrival_order(client, channel, webhook_receiver):
+    inbox_webhooks.webhook_create(channel=channel, url=webhook_receiver.url, events=["message"])
+    for n in (1, 2):  # stored; their tasks not run yet (no commit hooks in this test)
+        play(client, channel, {"id": f"order-{n}", "from": PHONE, "message": f"#{n}"})
+    first, second = InboundEvent.objects.order_by("pk")
+    # the second event's task happens to run first: it processes the earlier one before its own
+    assert inbound.event_process(event_id=second.pk).startswith("stored")
+    assert inbound.event_process(event_id=first.pk) == "done"
+    bodies = [m.content["body"] for m in InboxMessage.objects.order_by("pk")]
+    assert bodies == ["#1", "#2"]
+    from messaging.models import WebhookDelivery
+
+    assert [d.payload["message"]["body"] for d in WebhookDelivery.objects.order_by("pk")] == ["#1", "#2"]
