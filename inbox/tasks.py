@@ -29,6 +29,11 @@ def event_process_task(event_id: int) -> str:
     return inbound.event_process(event_id=event_id)
 
 
+@shared_task(name="inbox.channel_drain_task", acks_late=True, reject_on_worker_lost=True)
+def channel_drain_task(channel_id: int) -> int:
+    return inbound.channel_drain(channel_id=channel_id)
+
+
 @shared_task(
     name="inbox.template_submit_task",
     acks_late=True,

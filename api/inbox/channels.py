@@ -123,7 +123,8 @@ class TemplateViewSet(InboxViewSet):
     queryset = Template.objects.none()
 
     @extend_schema(responses=TemplateListSerializer)
-    def list(self, request, channelJid: str):
+    def catalogue(self, request, channelJid: str):
+        """One object (namespace + templates), not a bare array (the document's example)."""
         channel = self.channel(channelJid)
         templates.require_whatsapp_like(channel)
         data = {"namespace": channel.template_namespace, "templates": _templates(channel)}

@@ -74,7 +74,7 @@ channel_patterns = [
         {"patch": "partial_update", "delete": "destroy"},
         "qr-code-detail",
     ),  # fmt: skip
-    _route(C + r"/templates", channels.TemplateViewSet, {"get": "list", "post": "create"}, "template-list"),
+    _route(C + r"/templates", channels.TemplateViewSet, {"get": "catalogue", "post": "create"}, "template-list"),
     _route(C + r"/templates/(?P<name>[^/]+)", channels.TemplateViewSet, {"delete": "destroy"}, "template-detail"),
     _route(C + r"/automated-messages", channels.AutomatedMessageViewSet, {"get": "list"}, "automated-message-list"),
     _route(
@@ -155,10 +155,10 @@ provider_patterns = [
 ]
 
 urlpatterns = [
+    *provider_patterns,  # first: the providers' webhooks are the hot path (fewer patterns tried per request)
     *directory_patterns,
     *companies_patterns,
     *channel_patterns,
     *contact_patterns,
     *conversation_patterns,
-    *provider_patterns,
 ]

@@ -12,6 +12,8 @@ decisions go to the template; typing notices are passed to the `typing` webhooks
 import logging
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -34,10 +36,33 @@ LOST_AFTER = timedelta(seconds=60)
 RECEIPT_PATIENCE = timedelta(minutes=10)
 
 
-def _enqueue(event_ids: list[int]) -> None:
-    from inbox.tasks import event_process_task
+# With a shared cache (Redis), one task drains a channel's waiting events instead of one task per event: a burst of
+# messages costs one SET NX each instead of a Celery publish (bench/bench_inbox_inbound.py). The flag lives at most
+# this long, so a drain task the broker lost delays the next message by seconds, never loses it (the sweeper too).
+WAKE_SECONDS = 5
+
+
+def _coalesce() -> bool:
+    flag = settings.INBOX_COALESCE_WAKEUPS
+    if flag is None:  # automatic: only where every process shares the cache (locmem is per process)
+        return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    return flag
+
+
+def wake_key(channel_id: int) -> str:
+    return f"inbox:drain:{channel_id}"
+
+
+def _enqueue(event_ids: list[int], *, channel_id: int) -> None:
+    from inbox.tasks import channel_drain_task, event_process_task
 
     def publish():
+        if _coalesce():
+            # Set after the events committed; the drain task clears it BEFORE it reads what waits, so an event
+            # stored while a drain runs either finds the flag gone (and wakes another) or is read by that drain.
+            if cache.add(wake_key(channel_id), 1, timeout=WAKE_SECONDS):
+                channel_drain_task.delay(channel_id)
+            return
         for event_id in event_ids:
             event_process_task.delay(event_id)
 
@@ -70,7 +95,7 @@ def events_receive(*, channel_id: int, events: list[ParsedEvent]) -> list[int]:
         cursor.execute(_insert_sql(len(events)), params)
         inserted = [row[0] for row in cursor.fetchall()]
     if inserted:
-        _enqueue(inserted)
+        _enqueue(inserted, channel_id=channel_id)
     return inserted
 
 
@@ -80,7 +105,7 @@ def _insert_for_sql() -> str:
     return (
         f"INSERT INTO {events} (channel_id, {quote('key')}, kind, payload, status, outcome, created_at) "
         f"SELECT c.id, %s, %s, %s, %s, '', %s FROM {channels} c WHERE c.uid = %s AND c.kind = %s "
-        f"ON CONFLICT (channel_id, {quote('key')}) DO NOTHING RETURNING id"
+        f"ON CONFLICT (channel_id, {quote('key')}) DO NOTHING RETURNING id, channel_id"
     )
 
 
@@ -101,7 +126,7 @@ def event_receive_for(*, channel_uid, kind: str, event: ParsedEvent) -> int | No
         cursor.execute(_insert_for_sql(), params)
         row = cursor.fetchone()
     if row is not None:
-        _enqueue([row[0]])
+        _enqueue([row[0]], channel_id=row[1])
         return row[0]
     if not Channel.objects.filter(uid=channel_uid, kind=kind).exists():
         from core.exceptions import NotFoundError
@@ -151,16 +176,38 @@ def event_process(*, event_id: int) -> str:
     return "later"  # a long backlog: the rest is taken by its own tasks (or the sweeper)
 
 
-def _process_next(*, channel_id: int, up_to: int, deferred: set[int]) -> tuple[int | None, str | None]:
+DRAIN_BATCH = 500
+
+
+def channel_drain(*, channel_id: int) -> int:
+    """Process every waiting event of a channel, oldest first (the coalesced wake-up's task)."""
+    cache.delete(wake_key(channel_id))
+    deferred: set[int] = set()
+    processed = 0
+    for _ in range(DRAIN_BATCH):
+        event_id, outcome = _process_next(channel_id=channel_id, up_to=None, deferred=deferred)
+        if event_id is None:
+            return processed
+        if outcome is None:
+            deferred.add(event_id)
+        else:
+            processed += 1
+    from inbox.tasks import channel_drain_task
+
+    channel_drain_task.delay(channel_id)  # a backlog longer than one batch: the rest in a fresh task
+    return processed
+
+
+def _process_next(*, channel_id: int, up_to: int | None, deferred: set[int]) -> tuple[int | None, str | None]:
     """(the id processed, its outcome — None when it must wait) for the channel's oldest waiting event."""
     with transaction.atomic():
-        channel = Channel.objects.select_for_update().get(pk=channel_id)
-        event = (
-            InboundEvent.objects.filter(channel_id=channel_id, status=InboundEvent.Status.RECEIVED, pk__lte=up_to)
-            .exclude(pk__in=deferred)
-            .order_by("pk")
-            .first()
-        )
+        channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
+        if channel is None:
+            return None, None
+        waiting = InboundEvent.objects.filter(channel_id=channel_id, status=InboundEvent.Status.RECEIVED)
+        if up_to is not None:
+            waiting = waiting.filter(pk__lte=up_to)
+        event = waiting.exclude(pk__in=deferred).order_by("pk").first()
         if event is None:
             return None, None
         event.channel = channel

@@ -236,3 +236,23 @@ def test_a_channels_events_take_effect_in_arrival_order(client, channel, webhook
     from messaging.models import WebhookDelivery
 
     assert [d.payload["message"]["body"] for d in WebhookDelivery.objects.order_by("pk")] == ["#1", "#2"]
+
+
+def test_with_a_shared_cache_one_task_drains_a_burst(client, channel, settings, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from inbox.services.inbound import wake_key
+
+    settings.INBOX_COALESCE_WAKEUPS = True
+    cache.add(wake_key(channel.pk), 1)  # a drain task is already on its way: nothing more is published
+    with django_capture_on_commit_callbacks(execute=True) as published:
+        for n in (1, 2, 3):
+            play(client, channel, {"id": f"burst-{n}", "from": PHONE, "message": f"#{n}"})
+    assert len(published) == 3  # each request checked the flag
+    assert not InboxMessage.objects.exists()  # ... and found a drain pending
+    assert inbound.channel_drain(channel_id=channel.pk) == 3
+    assert [m.content["body"] for m in InboxMessage.objects.order_by("pk")] == ["#1", "#2", "#3"]
+    assert cache.get(wake_key(channel.pk)) is None
+    with django_capture_on_commit_callbacks(execute=True):  # the next message wakes a drain (eager: runs now)
+        play(client, channel, {"id": "burst-4", "from": PHONE, "message": "#4"})
+    assert InboxMessage.objects.count() == 4

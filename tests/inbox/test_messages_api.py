@@ -217,3 +217,12 @@ def test_a_kind_without_adapter_answers_1003(bearer_client, team):
     response = send(bearer_client, messenger, "someone@messenger.eazy.im", {"message": {"type": "text", "body": "Hi"}})
     assert response.status_code == 503
     assert response.json()["error"]["code"] == 1003
+
+
+def test_free_form_json_is_bounded(bearer_client, channel, conversation):
+    contacts = [{"name": {"formatted_name": "A"}, "id": 2**60}]  # beyond I-JSON's safe integers
+    response = send(
+        bearer_client, channel, conversation.contact.jid, {"message": {"type": "contact", "contacts": contacts}}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == 1005

@@ -4,6 +4,7 @@ the template list (spec/inbox.md "Message Templates")."""
 from rest_framework import serializers
 
 from api.inbox.serializers.companies import inbox_datetime
+from core.api.validators import FreeformJSON
 
 
 class ChannelSerializer(serializers.Serializer):
@@ -89,7 +90,7 @@ class TemplateCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=512)
     language = serializers.CharField(max_length=16)
     category = serializers.CharField(max_length=64)
-    components = serializers.JSONField(required=False)
+    components = serializers.JSONField(required=False, validators=[FreeformJSON()])
 
 
 class TranslationSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from rest_framework import serializers
 
 from api.inbox.serializers.companies import inbox_datetime
+from core.api.validators import FreeformJSON
 from inbox.errors import MediaInvalid
 from inbox.models import Conversation
 from inbox.services.conversations import assignee_label
@@ -146,7 +147,7 @@ class MessageSendSerializer(serializers.Serializer):
     """`{"message": {...}}` as documented, plus Crewdesk's optional `fallbackTemplate` (outside the 24-hour window
     the named template goes instead of failing with 1015) and `sendAt` (a scheduled reply)."""
 
-    message = serializers.JSONField()
+    message = serializers.JSONField(validators=[FreeformJSON()])
     fallbackTemplate = FallbackTemplateSerializer(required=False)
     sendAt = serializers.DateTimeField(required=False)
 
@@ -163,7 +164,7 @@ class ScheduledReplySerializer(serializers.Serializer):
     sendAt = serializers.SerializerMethodField()
     status = serializers.CharField()
     reason = serializers.CharField()
-    message = serializers.JSONField()
+    message = serializers.JSONField(validators=[FreeformJSON()])
     fallbackTemplate = serializers.JSONField(source="fallback_template")
 
     def get_sendAt(self, reply) -> str:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.inbox.serializers.channels import ChannelSerializer
 from api.inbox.serializers.companies import inbox_datetime
+from core.api.validators import FreeformJSON
 
 INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
@@ -32,7 +33,7 @@ class TeamCreateSerializer(serializers.Serializer):
 class TeamPatchSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, max_length=100)
     color = serializers.IntegerField(required=False, **INT32)
-    metadata = serializers.JSONField(required=False)
+    metadata = serializers.JSONField(required=False, validators=[FreeformJSON()])
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
