@@ -10,7 +10,7 @@ from api.inbox.serializers.contacts import (
     ContactCreateSerializer,
     ContactListSerializer,
     ContactPatchSerializer,
-    ContactSerializer,
+    InboxContactSerializer,
     NoteCreateSerializer,
     NoteSerializer,
     NoteUpdateSerializer,
@@ -34,25 +34,25 @@ NOTE_FIELDS = {"body": "body", "referenceId": "reference_id", "isPinned": "is_pi
 
 
 class ContactViewSet(InboxViewSet):
-    serializer_class = ContactSerializer
+    serializer_class = InboxContactSerializer
     queryset = Contact.objects.none()
 
     def _answer(self, contact, *, status_code=200):
         fresh = _with_notes(Contact.objects.filter(pk=contact.pk)).get()
-        return Response(ContactSerializer(fresh).data, status=status_code)
+        return Response(InboxContactSerializer(fresh).data, status=status_code)
 
-    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    @extend_schema(request=ContactCreateSerializer, responses={201: InboxContactSerializer})
     def create(self, request, channelJid: str):
         channel = self.channel(channelJid)
         self.actor()
         contact = contacts.contact_create(channel=channel, **_valid(ContactCreateSerializer, request.data))
         return self._answer(contact, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=ContactSerializer)
+    @extend_schema(responses=InboxContactSerializer)
     def retrieve(self, request, channelJid: str, contactJid: str):
         return self._answer(contacts.contact_find(channel=self.channel(channelJid), jid=contactJid))
 
-    @extend_schema(request=ContactPatchSerializer, responses=ContactSerializer)
+    @extend_schema(request=ContactPatchSerializer, responses=InboxContactSerializer)
     def partial_update(self, request, channelJid: str, contactJid: str):
         contact = contacts.contact_find(channel=self.channel(channelJid), jid=contactJid)
         self.actor()
@@ -140,7 +140,7 @@ class NoteViewSet(InboxViewSet):
         )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=NoteUpdateSerializer, responses={201: NoteSerializer})
+    @extend_schema(request=NoteUpdateSerializer, responses={201: NoteSerializer}, operation_id="inbox_v3_notes_update")
     def update_note(self, request, channelJid: str, contactJid: str, id: str):
         """`POST …/notes/{id}` updates (201, as documented); a read-only note only changes its read-only flag."""
         note = self._note(self._contact(channelJid, contactJid), id)

@@ -16,10 +16,10 @@ from api.inbox.serializers.conversations import (
     CommentSerializer,
     ConversationPatchSerializer,
     ConversationSerializer,
+    InboxUnreadSerializer,
     MessageAcceptedSerializer,
     MessageSendSerializer,
     ScheduledReplySerializer,
-    UnreadSerializer,
 )
 from core.exceptions import NotFoundError, ValidationFailed
 from inbox.models import Conversation, Label, ScheduledReply
@@ -80,11 +80,11 @@ class CommentViewSet(ConversationScopeMixin, InboxViewSet):
 
 
 class UnreadViewSet(InboxViewSet):
-    serializer_class = UnreadSerializer
+    serializer_class = InboxUnreadSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("agent", str, required=True, description="The agent's email.")],
-        responses=UnreadSerializer,
+        responses=InboxUnreadSerializer,
     )
     def retrieve(self, request):
         """Unread messages for an agent: the sum of `unreadCount` over the conversations assigned to them and the

@@ -11,13 +11,13 @@ from api.inbox.companies import CompanyScopeMixin
 from api.inbox.serializers.directory import (
     AssistantPatchSerializer,
     AssistantSerializer,
+    InboxTeamSerializer,
     LabelCreateSerializer,
     LabelPatchSerializer,
     LabelSerializer,
     QuickReplySerializer,
     TeamCreateSerializer,
     TeamPatchSerializer,
-    TeamSerializer,
 )
 from core.exceptions import NotFoundError
 from inbox.models import Assistant, Channel, InboxTeam, Label, QuickReply
@@ -44,27 +44,27 @@ def _by_jid(queryset, jid: str, what: str):
 
 
 class TeamViewSet(CompanyScopeMixin, InboxViewSet):
-    serializer_class = TeamSerializer
+    serializer_class = InboxTeamSerializer
     queryset = InboxTeam.objects.none()
 
-    @extend_schema(responses=TeamSerializer(many=True))
+    @extend_schema(responses=InboxTeamSerializer(many=True))
     def list(self, request, companyId: str):
-        return Response(TeamSerializer(_teams(self.company(companyId)), many=True).data)
+        return Response(InboxTeamSerializer(_teams(self.company(companyId)), many=True).data)
 
-    @extend_schema(request=TeamCreateSerializer, responses={201: TeamSerializer})
+    @extend_schema(request=TeamCreateSerializer, responses={201: InboxTeamSerializer})
     def create(self, request, companyId: str):
         company = self.company(companyId)
         self.require(Action.CONFIGURE_INBOX)
         team = directory.team_create(company=company, **_valid(TeamCreateSerializer, request.data))
-        return Response(TeamSerializer(_teams(company).get(pk=team.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(InboxTeamSerializer(_teams(company).get(pk=team.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TeamPatchSerializer, responses=TeamSerializer)
+    @extend_schema(request=TeamPatchSerializer, responses=InboxTeamSerializer)
     def partial_update(self, request, companyId: str, jid: str):
         company = self.company(companyId)
         team = _by_jid(_teams(company), jid, "Team")
         self.require(Action.CONFIGURE_INBOX)
         directory.team_update(team=team, **_valid(TeamPatchSerializer, request.data, partial=True))
-        return Response(TeamSerializer(_teams(company).get(pk=team.pk)).data)
+        return Response(InboxTeamSerializer(_teams(company).get(pk=team.pk)).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, companyId: str, jid: str):

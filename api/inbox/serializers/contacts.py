@@ -22,7 +22,7 @@ class NoteSerializer(serializers.Serializer):
         return note_shape(note)
 
 
-class ContactSerializer(serializers.Serializer):
+class InboxContactSerializer(serializers.Serializer):
     """`contactResponse`, plus the `jid` and `name` a client writes (the document's shape cannot read them back).
     `names` lists the contact's name (the item schema is undefined); `phoneNumber` is null on non-phone networks."""
 

@@ -72,7 +72,7 @@ class CommentSerializer(serializers.Serializer):
         return inbox_datetime(comment.created_at)
 
 
-class UnreadSerializer(serializers.Serializer):
+class InboxUnreadSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 

@@ -11,7 +11,7 @@ from core.api.validators import FreeformJSON
 INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
 
-class TeamSerializer(serializers.Serializer):
+class InboxTeamSerializer(serializers.Serializer):
     """`teamResponse`: `metadata` is a string in the document's response (an object in its PATCH): the stored
     object is answered as its JSON text."""
 
