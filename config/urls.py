@@ -23,7 +23,8 @@ FAMILIES = {
 
 def family_patterns(family: str) -> list:
     prefix, module, unknown_path_view, _ = FAMILIES[family]
-    routes = [path("", include(module)), re_path(r"^.*$", unknown_path_view.as_view(), name="unknown-path")]
+    # [\s\S], not `.`: a path with an encoded newline (%0A) must reach the family's 404 too, not Django's HTML page.
+    routes = [path("", include(module)), re_path(r"^[\s\S]*$", unknown_path_view.as_view(), name="unknown-path")]
     return [path(prefix, include((routes, family), namespace=family))]
 
 

@@ -7,6 +7,7 @@ the `page[limit]`-style keys, and every document carries `"meta": {}`.
 """
 
 import logging
+from http import HTTPStatus
 
 from rest_framework import parsers as drf_parsers
 from rest_framework import renderers as drf_renderers
@@ -116,12 +117,39 @@ class CourierViewMixin(CourierContextMixin, CallerScopeMixin, FamilyViewMixin):
     # (min, max, default) for page[limit]; views override where the document gives other bounds.
     page_limit_bounds = (1, 1000, 100)
 
+    error_component = "CourierErrors"
+    error_schema = {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["status", "code", "title", "detail", "source", "meta"],
+                    "properties": {
+                        "status": {"type": "integer", "description": "The HTTP status (an integer, as documented)."},
+                        "code": {"type": "string", "example": "VALIDATION_ERROR"},
+                        "title": {"type": "string", "description": "Short summary, the same for every such error."},
+                        "detail": {"type": "string", "description": "What went wrong this time."},
+                        "source": {
+                            "type": "object",
+                            "properties": {"pointer": {"type": "string"}, "parameter": {"type": "string"}},
+                        },
+                        "meta": {"type": "object", "properties": {"request-id": {"type": "string"}}},
+                    },
+                },
+            }
+        },
+    }
+
     def render_problem(self, problem: Problem) -> list[dict]:
         meta = {"request-id": self.request_id()}
+        # JSON:API's `title` is a summary that does not change between occurrences: the status's reason phrase
+        # (generic JSON:API clients print "Error <status>: <title>").
+        base = {"status": problem.status, "code": problem.code, "title": _title(problem.status)}
         if not problem.details:
-            return [
-                {"status": problem.status, "code": problem.code, "detail": problem.message, "source": {}, "meta": meta}
-            ]
+            return [{**base, "detail": problem.message, "source": {}, "meta": meta}]
         errors = []
         for name, messages in problem.details.items():
             if problem.location == "query":
@@ -131,10 +159,15 @@ class CourierViewMixin(CourierContextMixin, CallerScopeMixin, FamilyViewMixin):
             else:
                 source = {"pointer": f"/data/attributes/{format_field_name(name.split('.')[0])}"}
             for message in messages:
-                errors.append(
-                    {"status": problem.status, "code": problem.code, "detail": message, "source": source, "meta": meta}
-                )
+                errors.append({**base, "detail": message, "source": source, "meta": meta})
         return errors
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 class CourierAPIView(CourierViewMixin, APIView):

@@ -49,6 +49,22 @@ class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     renderer_classes = [OrjsonRenderer]
     parser_classes = [JSONParser]
     pagination_class = None
+    error_component = "InboxError"
+    error_schema = {
+        "type": "object",
+        "required": ["error", "traceId"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()))},
+                    "message": {"type": "string"},
+                },
+            },
+            "traceId": {"type": "string"},
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         code = DOMAIN_CODES.get(problem.code) or INBOX_CODES.get(

@@ -145,6 +145,8 @@ class CountriesView(PublicTadaAPIView):
 class SmsLoginView(PublicTadaAPIView):
     """Step 1: normalise the phone, send a login code by SMS."""
 
+    openapi_errors = (429,)  # code budgets per phone and address
+
     @extend_schema(request=s.PhoneInputSerializer, responses=s.SmsLoginResultSerializer)
     def post(self, request):
         data = _validated(s.PhoneInputSerializer, request)
@@ -201,7 +203,18 @@ class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
     envelope because content negotiation always picks the tada renderer.
     """
 
-    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("value", str, description="Encode this token instead of issuing one (for tests)."),
+            OpenApiParameter("debug", str, description="Any value but 0/false/no/off: answer the URL as JSON."),
+        ],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "application/json"): inline_serializer(
+                "TadaQrLoginDebug", {"lifetime_sec": serializers.IntegerField(), "url": serializers.CharField()}
+            ),
+        },
+    )
     def get(self, request):
         if not isinstance(request.auth, AuthToken):
             raise PermissionDeniedError(
@@ -255,6 +268,7 @@ class DevicesView(TadaAPIView):
         devices = selectors.devices_list(user=request.user)
         return Response(s.DeviceSerializer(devices, many=True).data)
 
+    @extend_schema(request=s.DeviceWriteSerializer, responses=s.DeviceSerializer)
     def post(self, request):
         """Upsert by device_id, full replacement: fields not sent go back to their defaults."""
         data = _validated(s.DeviceWriteSerializer, request)
@@ -269,6 +283,9 @@ class DeviceDetailView(TadaAPIView):
         device = selectors.device_get(user=request.user, device_id=device_id)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(
+        request=s.DeviceWriteSerializer(partial=True, device_id_from_path=True), responses=s.DeviceSerializer
+    )
     def put(self, request, device_id):
         """Partial update: only the fields sent change (the document's example sends three)."""
         device = selectors.device_get(user=request.user, device_id=device_id)
@@ -276,6 +293,7 @@ class DeviceDetailView(TadaAPIView):
         device = device_upsert(user=request.user, device_id=device.device_id, **data)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(responses={200: None})  # {"_time", "ok": true, "result": null}
     def delete(self, request, device_id):
         device = selectors.device_get(user=request.user, device_id=device_id)
         device_delete(device=device)
@@ -343,7 +361,7 @@ class TeamsView(TeamViewMixin, TadaAPIView):
 
 
 class TeamJoinView(TeamViewMixin, TadaAPIView):
-    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamSerializer)
+    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamJoinedSerializer)
     def post(self, request):
         data = _validated(s.TeamJoinInputSerializer, request)
         team = team_services.team_join(user=request.user, token=data["token"])

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from api.tada.context import TadaContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.openapi import FIELD_MESSAGES
 from core.api.parsers import JSONParser
 
 
@@ -44,6 +45,17 @@ class TadaViewMixin(TadaContextMixin, CallerScopeMixin, FamilyViewMixin):
     renderer_classes = [TadaRenderer]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = None  # "without splitting into pages"
+    error_component = "TadaError"
+    error_schema = {
+        "type": "object",
+        "required": ["_time", "ok", "error"],
+        "properties": {
+            "_time": {"type": "string"},
+            "ok": {"type": "boolean", "enum": [False]},
+            "error": {"type": "string"},
+            "details": FIELD_MESSAGES,
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         body = {"_time": elapsed(self.request), "ok": False, "error": problem.message}

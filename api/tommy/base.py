@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from api.tommy.context import EmployeeMixin, ManagerMixin, TommyContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.openapi import FIELD_MESSAGES
 from core.api.pagination import PagePerPagination
 from core.api.parsers import JSONParser
 
@@ -21,6 +22,18 @@ class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
     renderer_classes = [OrjsonRenderer]
     parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = PagePerPagination
+    error_component = "TommyError"
+    error_schema = {
+        "type": "object",
+        "required": ["error", "code", "message", "request_id"],
+        "properties": {
+            "error": {"type": "boolean", "enum": [True]},
+            "code": {"type": "string", "example": "VALIDATION_ERROR"},
+            "message": {"type": "string"},
+            "request_id": {"type": "string"},
+            "details": FIELD_MESSAGES,
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         body = {"error": True, "code": problem.code, "message": problem.message, "request_id": self.request_id()}

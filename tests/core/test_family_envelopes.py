@@ -125,3 +125,12 @@ def test_an_id_beyond_the_databases_integers_is_a_validation_error_not_a_500(db)
     response = user_client(manager).put("/api/v1/workforce/manager/timesheets/bulk_update", body, format="multipart")
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1/", "/courier/v1/", "/inbox/v3/", "/api/v3/"])
+def test_a_path_with_an_encoded_newline_is_the_familys_404_not_an_html_page(client, prefix):
+    """Found by schemathesis: `.` in the catch-all route did not match a newline, so Django's HTML 404 answered."""
+    response = client.get(f"{prefix}workforce/attendances/x%0Ay")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].split(";")[0] in ("application/json", "application/vnd.api+json")

@@ -402,6 +402,18 @@ class TeamSerializer(serializers.Serializer):
         return data
 
 
+@extend_schema_serializer(component_name="TadaTeamJoined")
+class TeamJoinedSerializer(TeamSerializer):
+    """The `teams/join` answer: a Team without the fields the document's join sample omits (JOIN_OMITS).
+    Describes the shape for the OpenAPI schema; the view renders TeamSerializer with `reduced=True`."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in JOIN_OMITS:
+            fields.pop(name, None)
+        return fields
+
+
 class MeSerializer(serializers.Serializer):
     """The current user (`GET /me`, and `me` in the login answers). Expects `active_teams` set by me_get."""
 

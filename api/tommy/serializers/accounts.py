@@ -4,6 +4,7 @@ Input serializers validate shape and types only and hand service-ready keyword a
 """
 
 from django.contrib.auth.base_user import BaseUserManager
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Device, Membership, User
@@ -306,6 +307,8 @@ class TeamInputSerializer(serializers.Serializer):
         return value
 
 
+# Named apart from `Team.features` (an inline object), which generated clients call `TeamFeatures` too.
+@extend_schema_serializer(component_name="TeamFeatureSet")
 class TeamFeaturesSerializer(serializers.Serializer):
     features = serializers.DictField()
 
