@@ -58,7 +58,7 @@ class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
                 "type": "object",
                 "required": ["code", "message"],
                 "properties": {
-                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()))},
+                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()) | set(DOMAIN_CODES.values()))},
                     "message": {"type": "string"},
                 },
             },

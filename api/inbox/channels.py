@@ -50,6 +50,7 @@ class ChannelViewSet(InboxViewSet):
 
 class ProfileViewSet(InboxViewSet):
     serializer_class = ProfileSerializer
+    openapi_errors = (400,)  # not a WhatsApp channel
 
     def _channel(self, jid: str) -> Channel:
         channel = self.channel(jid)
@@ -69,7 +70,7 @@ class ProfileViewSet(InboxViewSet):
         )
         return Response(ProfileSerializer(channel).data)
 
-    @extend_schema(request=ProfileInputSerializer, responses=ProfileSerializer)
+    @extend_schema(request=ProfileInputSerializer, responses={200: ProfileSerializer})
     def create(self, request, channelJid: str):
         """`POST`: replaces the whole writable profile (fields left out become empty)."""
         return self._set(request, channelJid, partial=False)
@@ -81,6 +82,7 @@ class ProfileViewSet(InboxViewSet):
 
 class QrCodeViewSet(InboxViewSet):
     serializer_class = QrCodeSerializer
+    openapi_errors = (400, 502)  # 1005 not a WhatsApp channel; 1012 the network refused or did not answer
     queryset = QrCode.objects.none()
 
     @extend_schema(responses=QrCodeSerializer(many=True))
@@ -120,6 +122,7 @@ def _templates(channel: Channel):
 
 class TemplateViewSet(InboxViewSet):
     serializer_class = TemplateSerializer
+    openapi_errors = {"create": (409,), "catalogue": (400,), "destroy": (400,)}
     queryset = Template.objects.none()
 
     @extend_schema(responses=TemplateListSerializer)

@@ -35,6 +35,7 @@ NOTE_FIELDS = {"body": "body", "referenceId": "reference_id", "isPinned": "is_pi
 
 class ContactViewSet(InboxViewSet):
     serializer_class = InboxContactSerializer
+    openapi_errors = {"create": (409,)}  # 1014: the channel has this contact
     queryset = Contact.objects.none()
 
     def _answer(self, contact, *, status_code=200):

@@ -103,6 +103,7 @@ class UnreadViewSet(InboxViewSet):
 
 class MessageViewSet(InboxViewSet):
     serializer_class = MessageSendSerializer
+    openapi_errors = (422, 503)  # 1011 rejected, 1015 window expired; 1003 a kind without an adapter
 
     @extend_schema(request=MessageSendSerializer, responses={202: MessageAcceptedSerializer})
     def create(self, request, channelJid: str, contactJid: str):

@@ -93,6 +93,7 @@ class AssistantViewSet(CompanyScopeMixin, InboxViewSet):
 
 class LabelViewSet(CompanyScopeMixin, InboxViewSet):
     serializer_class = LabelSerializer
+    openapi_errors = {"create": (400, 409), "partial_update": (400, 409), "list": (400,), "destroy": (400,)}
     queryset = Label.objects.none()
 
     @extend_schema(responses=LabelSerializer(many=True))

@@ -41,7 +41,7 @@ _FIELDS = ("wa_app_secret", "wa_verify_token", "wa_phone_number_id")
 
 
 class WhatsAppWebhookView(PublicEndpointMixin, InboxAPIView):
-    @extend_schema(responses={200: OpenApiResponse(description="hub.challenge as text/plain")})
+    @extend_schema(responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="hub.challenge")})
     def get(self, request, uid: str):
         challenge = wa.verify_subscription(_channel(uid, Channel.Kind.WHATSAPP), request.query_params)
         if challenge is None:
