@@ -15,7 +15,6 @@ Needs wrk (Debian: `apt-get install -y wrk`). With REDIS_URL, processing tasks p
 `default` queue (no worker runs): they are purged at the end, so give the bench a Redis database of its own.
 """
 
-import argparse
 import http.client
 import json
 import secrets
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_inbound_sms import PURGE, RESULT_LINE, SUMMARY, WrkRun, wrk
+from bench_inbound_sms import PURGE, RESULT_LINE, WrkRun, alternate, arguments, report
 from bench_ping_me import manage, server_env, start_gunicorn, stop_gunicorn
 
 SETUP = """
@@ -109,13 +108,7 @@ def resend_tails(port: int, path: str, runs: list[WrkRun], connections: int) -> 
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="length of one wrk run")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0])
 
     tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
     env = server_env(tmp)
@@ -129,34 +122,12 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         ping_url = f"{base}/api/v3/ping"
         path = f"/inbox/v3/providers/sandbox/{channel['uid']}"
-        load = {"connections": args.connections, "threads": args.threads, "tmp": tmp}
-        runs = [("ping", wrk(ping_url, SUMMARY, seconds=2, **load))]  # warm-up of both workers
-        runs.append(("inbound", wrk(base + path, INBOUND.replace("RUN", "w0"), seconds=2, **load)))
-        best: dict[str, WrkRun] = {}
-        for round_no in range(args.rounds):
-            for label, url in (("ping", ping_url), ("inbound", base + path)):
-                script = SUMMARY if label == "ping" else INBOUND.replace("RUN", f"r{round_no}")
-                run = wrk(url, script, seconds=args.seconds, **load)
-                runs.append((label, run))
-                if label not in best or run.per_second > best[label].per_second:
-                    best[label] = run
+        runs, best = alternate(ping_url, base + path, lambda name: INBOUND.replace("RUN", name), args=args, tmp=tmp)
         inbound_runs = [run for label, run in runs if label == "inbound"]
         resend_tails(port, path, inbound_runs, args.connections)
         distinct = sum(run.distinct for run in inbound_runs)
         stored = int(manage(env, "shell", "-c", COUNT.format(uid=channel["uid"])).strip().splitlines()[-1])
-        broker = "redis" if env.get("REDIS_URL") else "file"
-        print(
-            f"gunicorn {args.workers} sync workers, wrk {args.threads} threads x {args.connections} connections, "
-            f"{args.seconds:g} s runs, database {database}, broker {broker}"
-        )
-        for label, shown in (("ping", "GET /api/v3/ping"), ("inbound", "POST /inbox/v3/providers/sandbox/{uid}")):
-            run = best[label]
-            print(
-                f"{shown:<44} {run.per_second:8.0f} req/s  p50 {run.p50_ms:6.1f} ms  p99 {run.p99_ms:6.1f} ms  "
-                f"({run.requests} done, {run.errors} socket errors, {run.bad_status} non-2xx)"
-            )
-        ratio = best["inbound"].per_second / best["ping"].per_second
-        print(f"ratio inbound : ping = {ratio:.2f}x  (target >= 0.3x)")
+        report(args=args, env=env, database=database, best=best, inbound_label="POST /inbox/v3/providers/sandbox/{uid}")
         print(f"stored events {stored}, distinct provider ids sent {distinct} (every 10th request was a retry)")
         if stored != distinct:
             sys.exit("stored events differ from the distinct messages sent")

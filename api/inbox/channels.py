@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Action
-from api.inbox.base import InboxViewSet
+from api.inbox.base import InboxViewSet, valid
 from api.inbox.serializers.channels import (
     ChannelPatchSerializer,
     ChannelSerializer,
@@ -26,12 +26,6 @@ from inbox.models import AutomatedMessage, Channel, QrCode, Template, TemplateTr
 from inbox.services import automated, channels, templates
 
 
-def _valid(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class ChannelViewSet(InboxViewSet):
     serializer_class = ChannelSerializer
     queryset = Channel.objects.none()  # for the schema: channels are read within the caller's company
@@ -44,7 +38,7 @@ class ChannelViewSet(InboxViewSet):
     def partial_update(self, request, channelJid: str):
         channel = self.channel(channelJid)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(ChannelPatchSerializer, request.data, partial=True)
+        data = valid(ChannelPatchSerializer, request.data, partial=True)
         return Response(ChannelSerializer(channels.channel_update(channel=channel, **data)).data)
 
 
@@ -64,7 +58,7 @@ class ProfileViewSet(InboxViewSet):
     def _set(self, request, channelJid: str, *, partial: bool):
         channel = self._channel(channelJid)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(ProfileInputSerializer, request.data, partial=partial)
+        data = valid(ProfileInputSerializer, request.data, partial=partial)
         channel = channels.profile_set(
             channel=channel, about=data.get("about"), business_profile=data.get("businessProfile"), partial=partial
         )
@@ -95,7 +89,7 @@ class QrCodeViewSet(InboxViewSet):
     def create(self, request, channelJid: str):
         channel = self.channel(channelJid)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(QrCodeCreateSerializer, request.data)
+        data = valid(QrCodeCreateSerializer, request.data)
         qr = channels.qr_create(channel=channel, message=data.get("message", ""))
         return Response(QrCodeSerializer(qr).data, status=status.HTTP_201_CREATED)
 
@@ -103,7 +97,7 @@ class QrCodeViewSet(InboxViewSet):
     def partial_update(self, request, channelJid: str, code: str):
         qr = channels.qr_find(channel=self.channel(channelJid), code=code)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(QrCodePatchSerializer, request.data)
+        data = valid(QrCodePatchSerializer, request.data)
         return Response(QrCodeSerializer(channels.qr_update(qr=qr, message=data["message"])).data)
 
     @extend_schema(responses={204: None})
@@ -138,7 +132,7 @@ class TemplateViewSet(InboxViewSet):
         """The new translation starts PENDING; the network's decision arrives as a `template_pack` event."""
         channel = self.channel(channelJid)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(TemplateCreateSerializer, request.data)
+        data = valid(TemplateCreateSerializer, request.data)
         template = templates.template_create(channel=channel, **data)
         return Response(TemplateSerializer(_templates(channel).get(pk=template.pk)).data, status=201)
 
@@ -179,6 +173,6 @@ class AutomatedMessageViewSet(InboxViewSet):
         channel = self.channel(channelJid)
         kind = self._type(type)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(AutomatedMessagePatchSerializer, request.data, partial=True)
+        data = valid(AutomatedMessagePatchSerializer, request.data, partial=True)
         message = automated.automated_update(channel=channel, type=kind, **data)
         return Response(AutomatedMessageSerializer(message).data)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from api.inbox.base import InboxViewSet
+from api.inbox.base import InboxViewSet, valid
 from api.inbox.serializers.contacts import (
     ContactCreateSerializer,
     ContactListSerializer,
@@ -18,12 +18,6 @@ from api.inbox.serializers.contacts import (
 from core.exceptions import NotFoundError
 from inbox.models import Contact, ContactList, Note
 from inbox.services import contacts
-
-
-def _valid(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _with_notes(queryset):
@@ -46,7 +40,7 @@ class ContactViewSet(InboxViewSet):
     def create(self, request, channelJid: str):
         channel = self.channel(channelJid)
         self.actor()
-        contact = contacts.contact_create(channel=channel, **_valid(ContactCreateSerializer, request.data))
+        contact = contacts.contact_create(channel=channel, **valid(ContactCreateSerializer, request.data))
         return self._answer(contact, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(responses=InboxContactSerializer)
@@ -57,7 +51,7 @@ class ContactViewSet(InboxViewSet):
     def partial_update(self, request, channelJid: str, contactJid: str):
         contact = contacts.contact_find(channel=self.channel(channelJid), jid=contactJid)
         self.actor()
-        data = _valid(ContactPatchSerializer, request.data, partial=True)
+        data = valid(ContactPatchSerializer, request.data, partial=True)
         return self._answer(contacts.contact_update(contact=contact, **data))
 
 
@@ -135,7 +129,7 @@ class NoteViewSet(InboxViewSet):
     @extend_schema(request=NoteCreateSerializer, responses={201: NoteSerializer})
     def create(self, request, channelJid: str, contactJid: str):
         contact = self._contact(channelJid, contactJid)
-        data = _valid(NoteCreateSerializer, request.data)
+        data = valid(NoteCreateSerializer, request.data)
         note = contacts.note_create(
             contact=contact, actor=self.actor(), body=data.get("body", ""), reference_id=data.get("referenceId", "")
         )
@@ -146,7 +140,7 @@ class NoteViewSet(InboxViewSet):
         """`POST …/notes/{id}` updates (201, as documented); a read-only note only changes its read-only flag."""
         note = self._note(self._contact(channelJid, contactJid), id)
         self.actor()
-        data = _valid(NoteUpdateSerializer, request.data, partial=True)
+        data = valid(NoteUpdateSerializer, request.data, partial=True)
         note = contacts.note_update(note=note, **{NOTE_FIELDS[k]: v for k, v in data.items()})
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 

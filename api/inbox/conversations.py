@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from accounts.agents import agent_get
 from accounts.visibility import Level
 from api import people
-from api.inbox.base import InboxViewSet
+from api.inbox.base import InboxViewSet, valid
 from api.inbox.serializers.companies import inbox_datetime
 from api.inbox.serializers.conversations import (
     CommentCreateSerializer,
@@ -24,13 +24,6 @@ from api.inbox.serializers.conversations import (
 from core.exceptions import NotFoundError, ValidationFailed
 from inbox.models import Conversation, Label, ScheduledReply
 from inbox.services import contacts, conversations, scheduled, sending
-
-
-def _valid(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 FIELDS = {"assignee": "assignee", "labels": "labels", "status": "status", "unreadCount": "unread_count"}
 
@@ -61,7 +54,7 @@ class ConversationViewSet(ConversationScopeMixin, InboxViewSet):
     def partial_update(self, request, channelJid: str, contactJid: str):
         conversation = self.conversation(channelJid, contactJid)
         actor = self.actor()
-        data = _valid(ConversationPatchSerializer, request.data, partial=True)
+        data = valid(ConversationPatchSerializer, request.data, partial=True)
         conversations.conversation_update(
             conversation=conversation, actor=actor, **{FIELDS[k]: v for k, v in data.items()}
         )
@@ -74,7 +67,7 @@ class CommentViewSet(ConversationScopeMixin, InboxViewSet):
     @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
     def create(self, request, channelJid: str, contactJid: str):
         conversation = self.conversation(channelJid, contactJid)
-        data = _valid(CommentCreateSerializer, request.data)
+        data = valid(CommentCreateSerializer, request.data)
         comment = conversations.comment_create(conversation=conversation, actor=self.actor(), body=data.get("body"))
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -111,7 +104,7 @@ class MessageViewSet(InboxViewSet):
         customer-care window only a template may go (1015), unless `fallbackTemplate` names one to send instead."""
         channel = self.channel(channelJid)
         actor = self.actor()
-        data = _valid(MessageSendSerializer, request.data)
+        data = valid(MessageSendSerializer, request.data)
         accepted = sending.message_send(
             channel=channel,
             contact_jid=contactJid,

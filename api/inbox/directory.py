@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Action
-from api.inbox.base import InboxViewSet
+from api.inbox.base import InboxViewSet, valid
 from api.inbox.companies import CompanyScopeMixin
 from api.inbox.serializers.directory import (
     AssistantPatchSerializer,
@@ -22,12 +22,6 @@ from api.inbox.serializers.directory import (
 from core.exceptions import NotFoundError
 from inbox.models import Assistant, Channel, InboxTeam, Label, QuickReply
 from inbox.services import directory
-
-
-def _valid(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _teams(company):
@@ -55,7 +49,7 @@ class TeamViewSet(CompanyScopeMixin, InboxViewSet):
     def create(self, request, companyId: str):
         company = self.company(companyId)
         self.require(Action.CONFIGURE_INBOX)
-        team = directory.team_create(company=company, **_valid(TeamCreateSerializer, request.data))
+        team = directory.team_create(company=company, **valid(TeamCreateSerializer, request.data))
         return Response(InboxTeamSerializer(_teams(company).get(pk=team.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TeamPatchSerializer, responses=InboxTeamSerializer)
@@ -63,7 +57,7 @@ class TeamViewSet(CompanyScopeMixin, InboxViewSet):
         company = self.company(companyId)
         team = _by_jid(_teams(company), jid, "Team")
         self.require(Action.CONFIGURE_INBOX)
-        directory.team_update(team=team, **_valid(TeamPatchSerializer, request.data, partial=True))
+        directory.team_update(team=team, **valid(TeamPatchSerializer, request.data, partial=True))
         return Response(InboxTeamSerializer(_teams(company).get(pk=team.pk)).data)
 
     @extend_schema(responses={204: None})
@@ -87,7 +81,7 @@ class AssistantViewSet(CompanyScopeMixin, InboxViewSet):
     def partial_update(self, request, companyId: str, jid: str):
         assistant = _by_jid(Assistant.objects.filter(team=self.company(companyId)), jid, "Assistant")
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(AssistantPatchSerializer, request.data, partial=True)
+        data = valid(AssistantPatchSerializer, request.data, partial=True)
         return Response(AssistantSerializer(directory.assistant_update(assistant=assistant, **data)).data)
 
 
@@ -104,14 +98,14 @@ class LabelViewSet(CompanyScopeMixin, InboxViewSet):
     def create(self, request, companyId: str):
         company = self.company(companyId)
         self.require(Action.CONFIGURE_INBOX)
-        label = directory.label_create(company=company, **_valid(LabelCreateSerializer, request.data))
+        label = directory.label_create(company=company, **valid(LabelCreateSerializer, request.data))
         return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LabelPatchSerializer, responses=LabelSerializer)
     def partial_update(self, request, companyId: str, jid: str):
         label = _by_jid(Label.objects.filter(team=self.company(companyId)), jid, "Label")
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(LabelPatchSerializer, request.data, partial=True)
+        data = valid(LabelPatchSerializer, request.data, partial=True)
         return Response(LabelSerializer(directory.label_update(label=label, **data)).data)
 
     @extend_schema(responses={204: None})

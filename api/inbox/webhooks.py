@@ -6,17 +6,11 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.permissions import Action
-from api.inbox.base import InboxViewSet
+from api.inbox.base import InboxViewSet, valid
 from api.inbox.serializers.webhooks import WebhookCreateSerializer, WebhookPatchSerializer, WebhookSerializer
 from core.exceptions import NotFoundError, ValidationFailed
 from inbox.models import Assistant, InboxWebhook
 from inbox.services import webhooks
-
-
-def _valid(serializer_class, data, *, partial=False) -> dict:
-    serializer = serializer_class(data=data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class WebhookViewSet(InboxViewSet):
@@ -56,7 +50,7 @@ class WebhookViewSet(InboxViewSet):
     def create(self, request, channelJid: str):
         channel = self.channel(channelJid)
         self.require(Action.CONFIGURE_INBOX)
-        data = _valid(WebhookCreateSerializer, request.data)
+        data = valid(WebhookCreateSerializer, request.data)
         webhook = webhooks.webhook_create(
             channel=channel,
             url=data["url"],
@@ -72,7 +66,7 @@ class WebhookViewSet(InboxViewSet):
         channel = self.channel(channelJid)
         webhook = self._webhook(channel, id)
         self.require(Action.CONFIGURE_INBOX)
-        data = dict(_valid(WebhookPatchSerializer, request.data, partial=True))
+        data = dict(valid(WebhookPatchSerializer, request.data, partial=True))
         if "assistant" in data:
             data["assistant"] = self._assistant(channel, data["assistant"])
         return Response(WebhookSerializer(webhooks.webhook_update(webhook=webhook, **data)).data)

@@ -3,14 +3,11 @@ conversation of the teams they run; agents (members an inbox team lists) the con
 the unassigned ones on the channels they handle; superusers every team."""
 
 from django.db.models import Q
-from django.http import Http404
 
-from accounts.admin.scoping import request_team_ids
+from accounts.admin.scoping import picked_team, request_team_ids
 from accounts.models import Membership, Team
 from inbox.models import Conversation
 from inbox.services.conversations import channels_handled_by
-
-_SESSION_KEY = "crewdesk_inbox_team"
 
 
 def inbox_teams(request):
@@ -22,19 +19,8 @@ def inbox_teams(request):
 
 
 def inbox_team(request):
-    """`?team=` (404 unless the user may see it), else the last picked, else the first; None without any."""
-    teams = inbox_teams(request)
-    wanted = request.GET.get("team") or request.POST.get("team")
-    if wanted:
-        team = teams.filter(pk=wanted).first() if str(wanted).isdigit() else None
-        if team is None:
-            raise Http404("No such team.")
-    else:
-        remembered = request.session.get(_SESSION_KEY)
-        team = (teams.filter(pk=remembered).first() if remembered else None) or teams.first()
-    if team is not None:
-        request.session[_SESSION_KEY] = team.pk
-    return team
+    """The team the inbox page shows (accounts.admin.scoping.picked_team over inbox_teams)."""
+    return picked_team(request, inbox_teams(request))
 
 
 def membership_in(request, team) -> Membership | None:
