@@ -25,6 +25,8 @@ from inbox.providers import sandbox
 from inbox.providers import whatsapp as wa
 from inbox.services.inbound import event_receive_for, events_receive
 
+_FIELDS = ("wa_app_secret", "wa_verify_token", "wa_phone_number_id")
+
 
 def _channel(uid: str, kind: str) -> Channel:
     try:
@@ -35,9 +37,6 @@ def _channel(uid: str, kind: str) -> Channel:
     if channel is None:
         raise NotFoundError("No such channel.")
     return channel
-
-
-_FIELDS = ("wa_app_secret", "wa_verify_token", "wa_phone_number_id")
 
 
 class WhatsAppWebhookView(PublicEndpointMixin, InboxAPIView):

@@ -17,7 +17,7 @@ keep the same envelope (from, to, timestamp, type, version) and put their own da
 - custom:        to = the channel, `custom` {…}
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -121,6 +121,4 @@ def document_time(value: datetime | None) -> str | None:
     """The document's dates: ISO-8601 UTC with 6-digit fractions, `2020-03-11T19:53:02.000000Z`."""
     if value is None:
         return None
-    from datetime import UTC
-
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

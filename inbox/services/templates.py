@@ -85,8 +85,11 @@ def template_submit(*, translation_id: int) -> str:
     try:
         answer = provider_for(channel).submit_template(channel, translation)
     except PermanentProviderError as exc:
-        template_decide(channel=channel, name=translation.template.name, language=translation.language,
-                        event="REJECTED", reason=f"ERROR: {exc}"[:64])  # fmt: skip
+        template = translation.template
+        reason = f"ERROR: {exc}"[:64]
+        template_decide(
+            channel=channel, name=template.name, language=translation.language, event="REJECTED", reason=reason
+        )
         return "refused"
     TemplateTranslation.objects.filter(pk=translation.pk).update(provider_id=answer.get("provider_id", "")[:64])
     status = answer.get("status", "")

@@ -89,8 +89,24 @@ def test_the_inbox_page_query_count_is_constant(manager, channel, size, django_a
     for _ in range(size):
         conversation = ConversationFactory(contact__channel=channel)
         conversation.labels.add(LabelFactory(team=channel.team))
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(17):  # session, user, scope, team picker, filters' choices, rows, last messages
         assert manager.get(INBOX).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_the_conversation_page_query_count_is_constant(
+    manager, channel, conversation, size, django_assert_max_num_queries
+):
+    from inbox.models import Comment
+
+    for n in range(size):
+        InboxMessage.objects.create(
+            team=channel.team, channel=channel, conversation=conversation, direction="out", type="text",
+            content={"body": f"#{n}"}, status="sent", sender="agent", sent_by=manager.user,
+        )  # fmt: skip
+        Comment.objects.create(conversation=conversation, body=f"c{n}", author=manager.user)
+    with django_assert_max_num_queries(20):
+        assert manager.get(thread(conversation)).status_code == 200
 
 
 def test_another_teams_inbox_and_conversations_are_404(manager, other_team, other_channel):
