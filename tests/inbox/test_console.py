@@ -277,3 +277,18 @@ def test_webhook_test_event_and_key_rotation(manager, channel, webhook_receiver,
     assert f"?q=inbox:{hook.uid}" in page
     assert WebhookDelivery.objects.count() == 1
     assert manager.get(f"/admin/messaging/webhookdelivery/?q=inbox:{hook.uid}").status_code == 200
+
+
+def test_a_manager_replays_an_inbox_delivery(manager, channel, webhook_receiver, django_capture_on_commit_callbacks):
+    hook = inbox_webhooks.webhook_create(channel=channel, url=webhook_receiver.url, events=["custom"])
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post("/admin/inbox/inboxwebhook/", {"action": "send_test_event", "_selected_action": [hook.pk]})
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = manager.post(
+            "/admin/messaging/webhookdelivery/", {"action": "replay", "_selected_action": [delivery.pk]}, follow=True
+        )
+    assert page.status_code == 200
+    assert len(webhook_receiver.requests) == 2
+    assert webhook_receiver.requests[1].body == webhook_receiver.requests[0].body
