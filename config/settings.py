@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "messaging",
     "workforce",
+    "inbox",
     "automations",
     "api",
 ]
@@ -300,6 +301,21 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 # After a secret is rotated, deliveries are signed with the old one too for this long.
 WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = env_int("WEBHOOK_SECRET_ROTATION_GRACE_SECONDS", 24 * 3600)
+
+# --- Conversations inbox (inbox/) -------------------------------------------------------------------------------
+# The document says its webhooks are retried "indefinitely"; Crewdesk retries (5 s doubling, at most 1 h apart) this
+# long, then gives up (`failed`, replayable in the console).
+INBOX_WEBHOOK_RETRY_FOR_SECONDS = env_int("INBOX_WEBHOOK_RETRY_FOR_SECONDS", 3 * 24 * 3600)
+# WhatsApp's customer-care window: free-form messages only this long after the customer's last message.
+INBOX_CARE_WINDOW_HOURS = 24
+# Scheduled replies go at most this far ahead.
+INBOX_SCHEDULE_MAX_DAYS = env_int("INBOX_SCHEDULE_MAX_DAYS", 30)
+# One task drains a channel's waiting inbound events (woken through the cache) instead of one task per event:
+# None = on where the cache is shared by every process (Redis), off with the per-process local-memory cache.
+INBOX_COALESCE_WAKEUPS = None
+# Meta's Graph API (WhatsApp Cloud API); the tests point it at a local server that plays Meta.
+WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 15)
 
 # --- Celery --------------------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
