@@ -105,6 +105,9 @@ class Action(enum.StrEnum):
     CONFIGURE_MESSAGING = "configure_messaging"
     # Inbox `GET /keys`: the team's API keys (never their secrets).
     READ_API_KEYS = "read_api_keys"
+    # Inbox configuration: channels (name, profile, QR codes, templates, automated messages), webhooks (and their
+    # signing keys), teams, assistants and labels. Answering customers is every member's (agents).
+    CONFIGURE_INBOX = "configure_inbox"
 
 
 # Who may do each action: the team's managers (owner, admin, or a member flagged workforce manager), nobody else.

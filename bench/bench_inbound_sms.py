@@ -159,6 +159,49 @@ def post(port: int, path: str, body: str, conn):
     return response.status, conn
 
 
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=10, help="length of one wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    return parser.parse_args()
+
+
+def alternate(ping_url: str, inbound_url: str, script_for, *, args, tmp: Path):
+    """A 2 s warm-up of each, then `args.rounds` alternating runs of ping and the inbound webhook
+    (`script_for(run name)` gives the inbound Lua script): (every run as (label, WrkRun), the best run of each)."""
+    load = {"connections": args.connections, "threads": args.threads, "tmp": tmp}
+    runs = [("ping", wrk(ping_url, SUMMARY, seconds=2, **load))]  # warm-up of both workers
+    runs.append(("inbound", wrk(inbound_url, script_for("w0"), seconds=2, **load)))
+    best: dict[str, WrkRun] = {}
+    for round_no in range(args.rounds):
+        for label, url in (("ping", ping_url), ("inbound", inbound_url)):
+            script = SUMMARY if label == "ping" else script_for(f"r{round_no}")
+            run = wrk(url, script, seconds=args.seconds, **load)
+            runs.append((label, run))
+            if label not in best or run.per_second > best[label].per_second:
+                best[label] = run
+    return runs, best
+
+
+def report(*, args, env: dict, database: str, best: dict, inbound_label: str) -> None:
+    broker = "redis" if env.get("REDIS_URL") else "file"
+    print(
+        f"gunicorn {args.workers} sync workers, wrk {args.threads} threads x {args.connections} connections, "
+        f"{args.seconds:g} s runs, database {database}, broker {broker}"
+    )
+    for label, path in (("ping", "GET /api/v3/ping"), ("inbound", inbound_label)):
+        run = best[label]
+        print(
+            f"{path:<44} {run.per_second:8.0f} req/s  p50 {run.p50_ms:6.1f} ms  p99 {run.p99_ms:6.1f} ms  "
+            f"({run.requests} done, {run.errors} socket errors, {run.bad_status} non-2xx)"
+        )
+    ratio = best["inbound"].per_second / best["ping"].per_second
+    print(f"ratio inbound : ping = {ratio:.2f}x  (target >= 0.3x)")
+
+
 def inbound_script(*, to: str, run: str) -> str:
     return INBOUND.replace("RUN", run).replace("TO", to.replace("+", "%%2B"))
 
@@ -166,13 +209,7 @@ def inbound_script(*, to: str, run: str) -> str:
 def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10, help="length of one wrk run")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each counts")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    args = parser.parse_args()
+    args = arguments(__doc__.split("\n\n")[0])
 
     tmp = Path(tempfile.mkdtemp(prefix="crewdesk-bench-"))
     env = server_env(tmp)
@@ -185,35 +222,17 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         ping_url = f"{base}/api/v3/ping"
         inbound_url = f"{base}/courier/v1/text-account-numbers/{number['uid']}/inbound/"
-        load = {"connections": args.connections, "threads": args.threads, "tmp": tmp}
-        runs = [("ping", wrk(ping_url, SUMMARY, seconds=2, **load))]  # warm-up of both workers
-        runs.append(("inbound", wrk(inbound_url, inbound_script(to=number["phone"], run="w0"), seconds=2, **load)))
-        best: dict[str, WrkRun] = {}
-        for round_no in range(args.rounds):
-            for label, url in (("ping", ping_url), ("inbound", inbound_url)):
-                script = SUMMARY if label == "ping" else inbound_script(to=number["phone"], run=f"r{round_no}")
-                run = wrk(url, script, seconds=args.seconds, **load)
-                runs.append((label, run))
-                if label not in best or run.per_second > best[label].per_second:
-                    best[label] = run
+        runs, best = alternate(
+            ping_url, inbound_url, lambda name: inbound_script(to=number["phone"], run=name), args=args, tmp=tmp
+        )
         inbound_runs = [run for label, run in runs if label == "inbound"]
         inbound_path = f"/courier/v1/text-account-numbers/{number['uid']}/inbound/"
         resend_tails(port, inbound_path, number["phone"], inbound_runs, args.connections)
         distinct = sum(run.distinct for run in inbound_runs)
         stored = int(manage(env, "shell", "-c", COUNT.format(uid=number["uid"])).strip().splitlines()[-1])
-        broker = "redis" if env.get("REDIS_URL") else "file"
-        print(
-            f"gunicorn {args.workers} sync workers, wrk {args.threads} threads x {args.connections} connections, "
-            f"{args.seconds:g} s runs, database {database}, broker {broker}"
+        report(
+            args=args, env=env, database=database, best=best, inbound_label="POST …/text-account-numbers/{id}/inbound/"
         )
-        for label, path in (("ping", "GET /api/v3/ping"), ("inbound", "POST …/text-account-numbers/{id}/inbound/")):
-            run = best[label]
-            print(
-                f"{path:<44} {run.per_second:8.0f} req/s  p50 {run.p50_ms:6.1f} ms  p99 {run.p99_ms:6.1f} ms  "
-                f"({run.requests} done, {run.errors} socket errors, {run.bad_status} non-2xx)"
-            )
-        ratio = best["inbound"].per_second / best["ping"].per_second
-        print(f"ratio inbound : ping = {ratio:.2f}x  (target >= 0.3x)")
         print(f"stored messages {stored}, distinct MessageSids sent {distinct} (every 10th request was a retry)")
         if stored != distinct:
             sys.exit("stored messages differ from the distinct webhooks sent")

@@ -24,6 +24,7 @@ app.conf.task_routes = {
     "messaging.webhooks_dispatch_due_task": {"queue": "webhooks"},
     "messaging.*": {"queue": "sms"},
     "workforce.*": {"queue": "default"},
+    "inbox.*": {"queue": "default"},
     "automations.*": {"queue": "default"},
 }
 # Beat's schedule, synced into django_celery_beat's tables on start (editable in the admin afterwards).
@@ -52,6 +53,16 @@ app.conf.beat_schedule = {
         "task": "automations.runs_tick_task",
         "schedule": 5.0,
         "options": {"expires": 4},
+    },
+    "inbox-scheduled-replies": {  # scheduled inbox replies: due rows claimed once (inbox/services/scheduled.py)
+        "task": "inbox.scheduled_replies_dispatch_task",
+        "schedule": 10.0,
+        "options": {"expires": 9},
+    },
+    "inbox-sweep": {  # inbox events and messages whose enqueue was lost or whose worker died
+        "task": "inbox.sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
     },
     "workforce-notices-tick": {  # shift reminders: plan rows + send the due ones (workforce/services/notices.py)
         "task": "workforce.notices_tick_task",

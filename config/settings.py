@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "messaging",
     "workforce",
+    "inbox",
     "automations",
     "api",
 ]
@@ -308,6 +309,21 @@ AUTOMATIONS_MIN_INTERVAL_SECONDS = env_int("AUTOMATIONS_MIN_INTERVAL_SECONDS", 6
 AUTOMATIONS_MAX_ATTEMPTS = env_int("AUTOMATIONS_MAX_ATTEMPTS", 5)
 # A scheduled run found this late (beat was down) is skipped as missed instead of running hours after its time.
 AUTOMATIONS_MISSED_AFTER_SECONDS = env_int("AUTOMATIONS_MISSED_AFTER_SECONDS", 3600)
+
+# --- Conversations inbox (inbox/) -------------------------------------------------------------------------------
+# The document says its webhooks are retried "indefinitely"; Crewdesk retries (5 s doubling, at most 1 h apart) this
+# long, then gives up (`failed`, replayable in the console).
+INBOX_WEBHOOK_RETRY_FOR_SECONDS = env_int("INBOX_WEBHOOK_RETRY_FOR_SECONDS", 3 * 24 * 3600)
+# WhatsApp's customer-care window: free-form messages only this long after the customer's last message.
+INBOX_CARE_WINDOW_HOURS = 24
+# Scheduled replies go at most this far ahead.
+INBOX_SCHEDULE_MAX_DAYS = env_int("INBOX_SCHEDULE_MAX_DAYS", 30)
+# One task drains a channel's waiting inbound events (woken through the cache) instead of one task per event:
+# None = on where the cache is shared by every process (Redis), off with the per-process local-memory cache.
+INBOX_COALESCE_WAKEUPS = None
+# Meta's Graph API (WhatsApp Cloud API); the tests point it at a local server that plays Meta.
+WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 15)
 
 # --- Celery --------------------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -127,10 +127,11 @@ def picked_team_id(request) -> int | None:
     return request.session.get(_PICKED_TEAM_SESSION_KEY)
 
 
-def picked_team(request) -> Team | None:
+def picked_team(request, teams=None) -> Team | None:
     """The team a page shows: `?team=<id>` (404 unless the user runs it — checked on the server), else the last one
-    picked (session), else the first. None when the user runs no team."""
-    teams = console_teams(request)
+    picked (session), else the first. None when the user runs no team. `teams`: the choice instead of the teams the
+    user runs (the inbox also offers the teams where the user is an agent)."""
+    teams = console_teams(request) if teams is None else teams
     wanted = request.GET.get("team") or request.POST.get("team")
     if wanted:
         team = teams.filter(pk=wanted).first() if str(wanted).isdigit() else None

@@ -11,7 +11,8 @@ one-time codes, auth tokens, devices, chats, server events, raw settings, demo m
 they are shown to superusers only. Rows stay scoped to the manager's teams (accounts.admin.scoping).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -45,7 +46,7 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "timesheetitem": ("view",),
         "shiftnotice": ("view",),
     },
-    "messaging": {"text": ("view",)},
+    "messaging": {"text": ("view",), "webhookdelivery": ("view",)},
     "automations": {
         "sync": ("view", "add"),
         "developer": ("view",),
@@ -56,7 +57,41 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "actionrun": ("view",),
         "historyentry": ("view",),
     },
+    # The conversations inbox (issue 15): its console page, configuration and journals.
+    "inbox": {
+        "channel": ("view", "add", "change"),
+        "conversation": ("view", "change"),
+        "contact": ("view", "change"),
+        "contactlist": ALL,
+        "inboxteam": ALL,
+        "assistant": ALL,
+        "label": ALL,
+        "quickreply": ALL,
+        "template": ("view",),
+        "inboxwebhook": ALL,
+        "scheduledreply": ("view", "change"),
+        "inboundevent": ("view",),
+    },
 }
+
+
+@dataclass(frozen=True)
+class ConsoleRole:
+    """A console role an app above accounts grants (DESIGN.md §3: a port, so accounts imports none of them): the
+    group's name, which of some users hold the role now, and the group's permissions as (app label, codename)."""
+
+    group: str
+    holders: Callable[[set[int]], set[int]]
+    permissions: tuple[tuple[str, str], ...]
+
+
+_roles: list[ConsoleRole] = []
+
+
+def register_console_role(role: ConsoleRole) -> None:
+    """E.g. the inbox's "Inbox agent": members an inbox team lists get the console's inbox page (inbox/apps.py)."""
+    if all(r.group != role.group for r in _roles):
+        _roles.append(role)
 
 
 def manager_q(prefix: str = "") -> Q:
@@ -84,21 +119,39 @@ def team_manager_group(*, refresh: bool = False) -> Group:
 
 
 def console_access_sync(*, user_ids: Iterable[int]) -> None:
-    """Give or take staff status and the Team manager group for `user_ids` by what they manage now."""
+    """Give or take staff status, the Team manager group and the registered roles' groups for `user_ids` by what
+    they manage (or hold) now. Staff status = managing a team or holding a role."""
     user_ids = {uid for uid in user_ids if uid}
     if not user_ids:
         return
     managing = set(
         Membership.objects.active().filter(user_id__in=user_ids).filter(manager_q()).values_list("user_id", flat=True)
     )
-    others = user_ids - managing
-    User.objects.filter(pk__in=managing, is_staff=False).update(is_staff=True)
-    User.objects.filter(pk__in=others, is_staff=True, is_superuser=False).update(is_staff=False)
-    group = team_manager_group()
+    staff = set(managing)
+    _sync_group(team_manager_group(), user_ids, managing)
+    for role in _roles:
+        holders = role.holders(user_ids) & user_ids
+        staff |= holders
+        _sync_group(_role_group(role), user_ids, holders)
+    User.objects.filter(pk__in=staff, is_staff=False).update(is_staff=True)
+    User.objects.filter(pk__in=user_ids - staff, is_staff=True, is_superuser=False).update(is_staff=False)
+
+
+def _sync_group(group: Group, user_ids: set[int], holders: set[int]) -> None:
     members = group.user_set.through.objects
     have = set(members.filter(group=group, user_id__in=user_ids).values_list("user_id", flat=True))
-    members.bulk_create([members.model(group=group, user_id=uid) for uid in managing - have])
-    members.filter(group=group, user_id__in=others & have).delete()
+    members.bulk_create([members.model(group=group, user_id=uid) for uid in holders - have])
+    members.filter(group=group, user_id__in=(user_ids - holders) & have).delete()
+
+
+def _role_group(role: ConsoleRole, *, refresh: bool = False) -> Group:
+    group, created = Group.objects.get_or_create(name=role.group)
+    if created or refresh:
+        query = Q(pk__in=[])
+        for app_label, codename in role.permissions:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))
+    return group
 
 
 def console_access_grant_existing() -> None:
@@ -106,3 +159,11 @@ def console_access_grant_existing() -> None:
     this rule existed). It only grants: access is withdrawn by the membership change that ends it."""
     team_manager_group(refresh=True)
     console_access_sync(user_ids=set(Membership.objects.active().filter(manager_q()).values_list("user_id", flat=True)))
+    members = set(Membership.objects.active().values_list("user_id", flat=True))
+    for role in _roles:  # grant only, as above
+        group = _role_group(role, refresh=True)
+        holders = role.holders(members)
+        through = group.user_set.through.objects
+        have = set(through.filter(group=group, user_id__in=holders).values_list("user_id", flat=True))
+        through.bulk_create([through.model(group=group, user_id=uid) for uid in holders - have])
+        User.objects.filter(pk__in=holders, is_staff=False).update(is_staff=True)

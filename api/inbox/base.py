@@ -30,6 +30,20 @@ INBOX_CODES = {
 }
 
 
+# Domain refusals with a code of their own in the document (inbox/errors.py): rendered with that code.
+DOMAIN_CODES = {
+    "SERVICE_UNAVAILABLE": 1003,
+    "TEMPLATE_NOT_FOUND": 1006,
+    "NO_WHATSAPP": 1007,
+    "MEDIA_INVALID": 1008,
+    "NOT_CONVERSATION_OWNER": 1010,
+    "MESSAGE_REJECTED": 1011,
+    "PROVIDER_ERROR": 1012,
+    "PARAMETER_COUNT_MISMATCH": 1013,
+    "WINDOW_EXPIRED": 1015,
+}
+
+
 class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "inbox"
     renderer_classes = [OrjsonRenderer]
@@ -44,7 +58,7 @@ class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
                 "type": "object",
                 "required": ["code", "message"],
                 "properties": {
-                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()))},
+                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()) | set(DOMAIN_CODES.values()))},
                     "message": {"type": "string"},
                 },
             },
@@ -53,8 +67,17 @@ class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     }
 
     def render_problem(self, problem: Problem) -> dict:
-        code = INBOX_CODES.get(problem.status, 1004 if problem.status >= 500 else 1005)
+        code = DOMAIN_CODES.get(problem.code) or INBOX_CODES.get(
+            problem.status, 1004 if problem.status >= 500 else 1005
+        )
         return {"error": {"code": code, "message": problem.message}, "traceId": self.request_id()}
+
+
+def valid(serializer_class, data, *, partial: bool = False) -> dict:
+    """A request body checked by `serializer_class` (400 / 1005 naming the field otherwise)."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class InboxAPIView(InboxViewMixin, APIView):

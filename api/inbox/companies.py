@@ -7,6 +7,7 @@ agents are then read within the one company it resolved.
 
 import uuid
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -19,6 +20,10 @@ from api import people
 from api.inbox.base import InboxViewSet
 from api.inbox.serializers.companies import AgentSerializer, ApiKeySerializer, CompanySerializer
 from core.exceptions import NotFoundError, ValidationFailed
+from inbox.models import InboxTeam
+
+# The inbox teams an agent is in (agentResponse.teams), one query for a whole list.
+_INBOX_TEAMS = Prefetch("inbox_teams", queryset=InboxTeam.objects.only("id", "jid").order_by("name", "id"))
 
 
 class KeyViewSet(InboxViewSet):
@@ -100,11 +105,13 @@ class AgentViewSet(CompanyScopeMixin, InboxViewSet):
     @extend_schema(responses=AgentSerializer(many=True))
     def list(self, request, companyId: str):
         team = self.company(companyId)
-        return Response(self.get_serializer(self.visible(agent_memberships(team=team)), many=True).data)
+        agents = agent_memberships(team=team).prefetch_related(_INBOX_TEAMS)
+        return Response(self.get_serializer(self.visible(agents), many=True).data)
 
     @extend_schema(responses=AgentSerializer)
     def retrieve(self, request, companyId: str, email: str):
         agent = agent_get(team=self.company(companyId), email=email)
         if agent is None or not self.visible([agent]):
             raise NotFoundError("Agent not found.")
+        prefetch_related_objects([agent], _INBOX_TEAMS)
         return Response(self.get_serializer(agent).data)

@@ -11,6 +11,9 @@ from accounts.permissions import Action, may
 from accounts.selectors import current_membership
 from api.authentication import CredentialMixin
 from core.exceptions import NotFoundError, PermissionDeniedError
+from inbox import jids
+from inbox.actors import Actor
+from inbox.models import Assistant, Channel
 
 _UNSET = object()
 
@@ -34,6 +37,28 @@ class InboxContextMixin(CredentialMixin):
     def company_queryset(self):
         """The companies this credential may act in: the one place Team (the tenant itself) is scoped."""
         return Team.objects.filter(pk__in=self.caller_team_ids(), is_archived=False).order_by("id")
+
+    def actor(self) -> Actor:
+        """Who acts: the assistant bound to the API key that authenticated the call, else the member (an API key
+        acting as its maker). A disabled assistant's key acts for nobody (403)."""
+        membership = self.company_membership()
+        if membership is None:
+            raise NotFoundError("No company for this caller.")
+        key = self.api_key()
+        assistant = Assistant.objects.filter(api_key=key).first() if key is not None else None
+        if assistant is None:
+            return Actor(membership=membership)
+        if not assistant.enabled or assistant.team_id != membership.team_id:
+            raise PermissionDeniedError("This assistant is disabled.")
+        return Actor(membership=membership, assistant=assistant)
+
+    def channel(self, jid: str) -> Channel:
+        """A channel of the caller's company by JID: malformed → 400 / 1005, another company's or none → 404."""
+        jids.split(jid, field="channelJid")
+        found = Channel.objects.filter(team=self.caller_company(), jid=jid).first()
+        if found is None:
+            raise NotFoundError("Channel not found.")
+        return found
 
     def require(self, action: Action) -> Membership:
         membership = self.company_membership()

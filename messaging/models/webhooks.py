@@ -48,6 +48,9 @@ class WebhookDelivery(models.Model):
     payload = models.JSONField()
     headers = models.JSONField(default=dict, blank=True)
     secret = models.CharField(max_length=100, blank=True, help_text="Signs with this instead of the team's secret.")
+    # A family whose document fixes the body (the inbox's BasicInboundMessage) sends the payload as the whole body;
+    # otherwise the body is Standard Webhooks' envelope {"type", "timestamp", "data": payload}.
+    raw_body = models.BooleanField(default=False, help_text="Send the payload itself as the body (no envelope).")
     ordering_key = models.CharField(max_length=200, blank=True, db_index=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)

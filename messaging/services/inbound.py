@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.exceptions import NotFoundError, ValidationFailed
-from messaging import sms
+from messaging import hooks, sms
 from messaging.models import InboundText, TextAccount, TextNumber
 from messaging.services import replies
 
@@ -78,6 +78,7 @@ def inbound_process(*, inbound_id: int) -> str:
     outcome = replies.handle_reply(inbound)
     inbound.outcome = outcome[:200]
     inbound.save(update_fields=["outcome", "matched_text"])
+    hooks.inbound_text_processed(inbound)  # e.g. the inbox, when the number is bound to an SMS channel
     return outcome
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import links
 from core.exceptions import ValidationFailed
 from core.phones import normalize_phone
-from messaging import sms
+from messaging import hooks, sms
 from messaging.models import Text, TextAccount, TextNumber, TextUserNumberMap
 from messaging.services import optouts
 from messaging.services.webhooks import enqueue_webhook
@@ -142,7 +142,9 @@ def _move_status(text_id: int, *, from_statuses, **changes) -> bool:
     with transaction.atomic():
         moved = Text.objects.filter(pk=text_id, status__in=list(from_statuses)).update(**changes)
         if moved:
-            _forward_status(Text.objects.get(pk=text_id))
+            text = Text.objects.get(pk=text_id)
+            _forward_status(text)
+            hooks.text_status_moved(text)  # e.g. the inbox turns it into a receipt of its message
     return bool(moved)
 
 

@@ -51,12 +51,16 @@ def enqueue_webhook(
     ordering_key: str | None = None,
     idempotency_key: str | None = None,
     validate: bool = True,
+    raw_body: bool = False,
+    retry_for_seconds: int | None = None,
 ) -> WebhookDelivery:
     """Queue one POST of `payload` to `url` for `team` (a Team or its id); sent after the transaction commits.
 
     - `secret` signs instead of the team's own secret (an integration with its own);
     - deliveries with the same `ordering_key` are sent one at a time, in the order they were queued;
-    - a second call with the same `idempotency_key` (per team) returns the first delivery and queues nothing.
+    - a second call with the same `idempotency_key` (per team) returns the first delivery and queues nothing;
+    - `raw_body` sends the payload itself as the body instead of the Standard Webhooks envelope (a family whose
+      document fixes the body); `retry_for_seconds` replaces WEBHOOK_RETRY_FOR_SECONDS for this delivery.
     Raises ValidationFailed for a URL callbacks may not reach (unless the caller validated it already).
     """
     if validate:
@@ -69,8 +73,9 @@ def enqueue_webhook(
         "headers": headers or {},
         "secret": secret or "",
         "ordering_key": ordering_key or "",
+        "raw_body": raw_body,
         "next_attempt_at": now,
-        "give_up_at": now + timedelta(seconds=settings.WEBHOOK_RETRY_FOR_SECONDS),
+        "give_up_at": now + timedelta(seconds=retry_for_seconds or settings.WEBHOOK_RETRY_FOR_SECONDS),
     }
     team_id = _team_id(team)
     if idempotency_key is None:
@@ -124,8 +129,11 @@ def _signing_secrets(delivery: WebhookDelivery) -> list[str]:
 
 def webhook_body(delivery: WebhookDelivery) -> str:
     """The same bytes on every attempt of a delivery (only the signature headers change)."""
-    envelope = {"type": delivery.event_type, "timestamp": delivery.created_at.isoformat(), "data": delivery.payload}
-    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    if delivery.raw_body:
+        body = delivery.payload
+    else:
+        body = {"type": delivery.event_type, "timestamp": delivery.created_at.isoformat(), "data": delivery.payload}
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
 # --- delivery ----------------------------------------------------------------------------------------------------

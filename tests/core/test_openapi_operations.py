@@ -75,6 +75,8 @@ def test_every_write_documents_a_request_body(family):
         ("post", "/api/v3/ping"),
         ("post", "/api/v3/teams/{team_uid}/invitations"),
         ("post", "/courier/v1/text-account-numbers/{uid}/reset-logs/"),
+        ("post", "/inbox/v3/channels/{channelJid}/contacts/blacklist/{contactJid}"),  # block: the path says all
+        ("post", "/inbox/v3/channels/{channelJid}/lists/{listJid}/{contactJid}"),  # add to a list: likewise
     }
 
 

@@ -37,6 +37,7 @@ def seed() -> dict:
         begins = start + datetime.timedelta(days=day)
         shift_create(team=team, by=owner, start_at=begins, end_at=begins + datetime.timedelta(hours=8), title="Shift")
     text_account_create(team_id=team.pk)
+    inbox = _inbox(team, owner)
     setting_put(name="theme", data={"dark": True}, user=owner)
     device_upsert(user=owner, device_id="owner-phone", type="android", name="Pixel")
     return {
@@ -45,7 +46,20 @@ def seed() -> dict:
         "owner_token": auth_token_issue(user=owner)[1],
         "team_uid": str(team.uid),
         "owner_id": owner.pk,
+        **inbox,
     }
+
+
+def _inbox(team, owner) -> dict:
+    """A sandbox channel with a customer's conversation, a label, an inbox team and a webhook (issue 15)."""
+    from accounts.models import Membership
+    from inbox.demo import inbox_demo_seed
+    from inbox.services import webhooks
+
+    demo = inbox_demo_seed(team=team, owner_membership=Membership.objects.get(team=team, user=owner))
+    webhooks.webhook_create(channel=demo.sandbox, url="https://hooks.example.com/live", events=["message"])
+    contact = demo.sandbox.contacts.order_by("id").first()
+    return {"inbox_channel": demo.sandbox.jid, "inbox_contact": contact.jid, "company_id": str(team.uid)}
 
 
 def main() -> None:

@@ -38,7 +38,14 @@ def test_no_server_error_and_no_answer_against_the_document(seeded_server, famil
     credentials = seeded_server.credentials
     # Path parameters pinned to seeded rows, so calls reach real objects instead of 404s.
     config = tmp_path / "schemathesis.toml"
-    config.write_text(f'[parameters]\nteam_uid = "{credentials["team_uid"]}"\n')
+    pinned = {
+        "team_uid": credentials["team_uid"],
+        # inbox: the seeded sandbox channel, a customer of it, the company (tests/live/seed.py)
+        "channelJid": credentials["inbox_channel"],
+        "contactJid": credentials["inbox_contact"],
+        "companyId": credentials["company_id"],
+    }
+    config.write_text("[parameters]\n" + "".join(f'{name} = "{value}"\n' for name, value in pinned.items()))
     command = [
         ST, "--config-file", str(config), "--no-color", "run", f"{seeded_server.url}/api/schema/{family}/",
         "--url", seeded_server.url, "--header", header(credentials),

@@ -75,5 +75,5 @@ class AgentSerializer(serializers.Serializer):
         return str(presence_of(membership.user.last_seen_at, now=self.context.get("now")))
 
     def get_teams(self, membership) -> list[str]:
-        # Inbox teams (groups of agents) come with the inbox issue; until then no agent is in one.
-        return []
+        """The JIDs of the inbox teams the agent is in (prefetched by the view)."""
+        return [team.jid for team in membership.inbox_teams.all()]

@@ -8,10 +8,12 @@ background sync as "Load demo data" in the console, run to the end here so the b
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Membership
 from accounts.services.demo import demo_seed
 from automations.models import Sync
 from automations.services import demo_apply, demo_run
 from core.exceptions import ApplicationError
+from inbox.demo import inbox_demo_seed
 
 CONSOLE_URL = "http://127.0.0.1:8000/admin/"
 SCHEDULE = {"number_of_team_members": 6, "weeks_back": 1, "weeks_forward": 1, "shifts_per_member_per_week": 4}
@@ -40,8 +42,19 @@ class Command(BaseCommand):
                 self.stdout.write(f"Added a demo schedule around today ({sync.success_items} people and shifts).")
             else:
                 self.stdout.write(f"The demo schedule is {sync.status}: {sync.message}")
+        self._inbox(seed)
         self.stdout.write(f"Console: {CONSOLE_URL} (the team's dashboard and week board)")
         self.stdout.write(f"Owner login: {seed.owner.email} (phone {seed.owner.phone})")
         self.stdout.write(f"Password: {seed.password}")
         self.stdout.write(f"API key: {seed.api_key}")
         self.stdout.write("The password and the API key are shown only now.")
+
+    def _inbox(self, seed) -> None:
+        """The conversations inbox: a sandbox and an SMS channel with a few customers (inbox/demo.py)."""
+        membership = Membership.objects.get(team=seed.team, user=seed.owner)
+        demo = inbox_demo_seed(team=seed.team, owner_membership=membership)
+        self.stdout.write(f"Inbox: sandbox channel {demo.sandbox.jid}; a customer writes to it with")
+        self.stdout.write(
+            f"  curl -s -X POST http://127.0.0.1:8000/inbox/v3/providers/sandbox/{demo.sandbox.uid} "
+            """-H 'Content-Type: application/json' -d '{"from": "+31612345678", "name": "Ann", "message": "Hi!"}'"""
+        )
