@@ -80,6 +80,14 @@ DEVICE_FIELDS = (
     "voip_notification_token",
     "allowed_notifications",
     "data_pushes",
+    # courier user-devices
+    "push_service",
+    "individual",
+    "app_name",
+    "app_version",
+    "device_model",
+    "os_version",
+    "topic",
 )
 
 
@@ -100,6 +108,18 @@ def device_upsert(*, user: User, device_id: str, replace: bool = False, **fields
     device.last_seen_at = timezone.now()
     device.save()
     return device
+
+
+def push_token_claim(*, device: Device) -> int:
+    """The device now holds its push token alone: other devices with the same token (a phone that changed hands)
+    stop receiving pushes. Returns how many were cleared."""
+    if not device.notification_token:
+        return 0
+    return (
+        Device.objects.filter(notification_token=device.notification_token, push_service=device.push_service)
+        .exclude(pk=device.pk)
+        .update(notification_token="", updated_at=timezone.now())
+    )
 
 
 @transaction.atomic
