@@ -105,6 +105,9 @@ class Action(enum.StrEnum):
     CONFIGURE_MESSAGING = "configure_messaging"
     # Inbox `GET /keys`: the team's API keys (never their secrets).
     READ_API_KEYS = "read_api_keys"
+    # Courier multicasts, notifications and emails to the team's people, and reading what others received
+    # (their notifications, devices, emails, summaries): the team's voice to its people.
+    NOTIFY_PEOPLE = "notify_people"
 
 
 # Who may do each action: the team's managers (owner, admin, or a member flagged workforce manager), nobody else.

@@ -14,6 +14,9 @@ def _isolation(settings, tmp_path):
     """Every test starts with an empty SMS outbox, its own media folder and SMS journals, and an empty cache."""
     from django.core.cache import cache
 
+    from messaging.services.fanout import plan_of
+
+    plan_of.cache_clear()  # multicast ids are reused once a test's transaction rolls back
     sms.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_CONSOLE_JOURNAL = str(tmp_path / "sms-console-journal.jsonl")
