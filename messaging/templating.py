@@ -94,6 +94,14 @@ def channels_of(parts: Mapping) -> list[str]:
     return [channel for channel, names in CHANNEL_PARTS.items() if any(parts.get(n) for n in names)]
 
 
+def parts_for(parts: Mapping, channels: Iterable[str]) -> dict:
+    """Only the parts the given channels use (a multicast by SMS needs no data for the email part)."""
+    keep = {n for channel in channels for n in CHANNEL_PARTS.get(channel, ())}
+    if "push" in channels:
+        keep |= {"push_category", "push_data"}
+    return {name: value for name, value in parts.items() if name in keep}
+
+
 def check_data(parts: Mapping, data: Mapping) -> dict[str, list[str]]:
     """Missing and unknown variables: what the template needs that neither the recipient nor `data` gives, and
     what `data` gives that no part uses. Empty when the data fits."""

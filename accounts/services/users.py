@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Device, OneTimeCode, User, unique_slug
+from accounts.models.core import NOTIFICATION_CHANNELS
 from accounts.services.codes import code_consume, qr_login_consume
 from accounts.services.credentials import auth_token_issue, auth_tokens_revoke_for_device
 from core.exceptions import ConflictError, ValidationFailed
@@ -69,6 +70,17 @@ def user_update(*, user: User, password: str | None = None, avatar=None, **chang
     if avatar is not None:
         user.avatar = avatar
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_notification_channels_set(*, user: User, channels: list[str]) -> User:
+    """The channels the person wants notifications on (courier `users.notifications`): push, sms, email."""
+    unknown = [c for c in channels if c not in NOTIFICATION_CHANNELS]
+    if unknown:
+        raise ValidationFailed.for_field("notifications", f"Unknown channel {unknown[0]!r}: use push, sms or email.")
+    user.notification_channels = list(dict.fromkeys(channels))
+    user.save(update_fields=["notification_channels", "updated_at"])
     return user
 
 

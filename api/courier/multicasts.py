@@ -23,6 +23,7 @@ from api.courier.documents import (
 from api.courier.multicast_common import multicast_answer, render_multicast, template_fields
 from api.courier.sms_common import not_found, organization_of, uuid_param
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
+from messaging import templating
 from messaging.models import Multicast, UserNotification
 from messaging.services import multicast_ops
 from messaging.services import recipients as recipient_rules
@@ -114,6 +115,7 @@ class MulticastViewSet(CourierDocumentViewSet):
         from messaging.services.multicasts import _channels, check_template_data
 
         channels = _channels(parts, parsed["channels"])
+        parts = templating.parts_for(parts, channels)
         check_template_data(parts=parts, data=parsed["params"], field="data")
         found = multicast_estimate(
             team=parsed["team"], parts=parts, params=parsed["params"], target=parsed["target"], channels=channels

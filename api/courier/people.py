@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.models import Membership, User
 from accounts.permissions import Action
-from accounts.services.users import user_update
+from accounts.services.users import user_notification_channels_set
 from accounts.visibility import Level
 from api import people
 from api.courier.documents import CourierDocumentViewSet, attributes_of, flat_body, iso, one, resource, uuid_or_none
@@ -25,8 +25,6 @@ from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeni
 from messaging.models import IndividualGroup, SmsOptOut
 from messaging.services import multicasts as multicast_services
 from messaging.services.notifications import communication_summary_recalculate
-
-CHANNELS = ("push", "sms", "email")
 
 
 class UserViewSet(CourierDocumentViewSet):
@@ -149,9 +147,9 @@ class UserViewSet(CourierDocumentViewSet):
             raise PermissionDeniedError("Only the person themselves may change their notification preferences.")
         values = attributes_of(request, "users")
         channels = values.get("notifications")
-        if not isinstance(channels, list) or any(c not in CHANNELS for c in channels):
+        if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
             raise ValidationFailed.for_field("notifications", "A list of channels: push, sms, email.")
-        user = user_update(user=user, notification_channels=list(dict.fromkeys(channels)))
+        user = user_notification_channels_set(user=user, channels=channels)
         return one(self.render_one(user))
 
     # --- multicast to one user -------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ def multicast_send(
     template = template_get(team=team, template_id=template_id, field="template_id")
     parts = template.parts()
     chosen = _channels(parts, channels)
+    parts = templating.parts_for(parts, chosen)
     check_template_data(parts=parts, data=params, field=data_field)
     resolved = _target(
         team=team,

@@ -17,8 +17,9 @@ def send(team, owner, **kwargs):
     return multicast_send(team=team, template_id="shift-reminder", params={"start": "9:00"}, by=owner, **kwargs)
 
 
-def test_multicast_reaches_everyone_once_on_each_channel(team, owner, template, crew, settings,
-                                                         django_capture_on_commit_callbacks):
+def test_multicast_reaches_everyone_once_on_each_channel(
+    team, owner, template, crew, settings, django_capture_on_commit_callbacks
+):
     settings.MULTICAST_CHUNK_SIZE = 2
     with django_capture_on_commit_callbacks(execute=True):
         multicast = send(team, owner)
