@@ -132,7 +132,7 @@ def test_list_filters_and_query_counts(bearer_client, team, template, crew, djan
     rows = by_group.json()["data"]
     assert len(rows) == 3
     embed = rows[0]["attributes"]["individual-group"]
-    assert embed["name"] == "Kitchen" and embed["individuals-count"] == 2
+    assert (embed["name"], embed["individuals-count"]) == ("Kitchen", 2)
     bad = bearer_client.get(URL, {"filter[cmp-created-at]": "~2024"})
     assert bad.status_code == 400
     assert errors_of(bad)[0]["source"] == {"parameter": "filter[cmp-created-at]"}
@@ -183,7 +183,7 @@ def test_report_retry_and_cancel(bearer_client, team, template, crew, django_cap
     Multicast.objects.filter(uid=uid).update(status="partially-failed")
 
     report = bearer_client.get(f"{URL}{uid}/report/").json()["data"]["attributes"]
-    assert report["channels"]["sms"]["sent"] == 2 and report["channels"]["sms"]["failed"] == 1
+    assert (report["channels"]["sms"]["sent"], report["channels"]["sms"]["failed"]) == (2, 1)
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         retried = bearer_client.post(f"{URL}{uid}/retry-failed/")

@@ -28,7 +28,7 @@ def test_multicast_reaches_everyone_once_on_each_channel(
     assert multicast.status == Multicast.Status.COMPLETE
     assert multicast.recipients_total == 4  # the owner and three crew
     assert multicast.chunks_total == 2
-    assert multicast.outstanding == 0 and multicast.chunks_pending == 0
+    assert (multicast.outstanding, multicast.chunks_pending) == (0, 0)
     assert UserNotification.objects.filter(multicast=multicast).count() == 4
     bodies = sorted(m.body for m in sms.outbox)
     assert len(bodies) == 4
