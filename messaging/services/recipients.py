@@ -79,22 +79,26 @@ def target_for(*, team: Team, filter_type: str, filter_value: dict | None) -> Ta
 
 
 def individuals_target(*, team: Team, individual_ids, individual_group_ids, field: str | None = None) -> Target:
-    """Named individuals and groups (user-multicasts): at least one of the two, every id the team's."""
+    """Named individuals and groups (user-multicasts): at least one of the two, every id the team's. When exactly
+    one individual (or one group) is named, the multicast records it as its `individual-id` (`individual-group-id`)."""
     if not individual_ids and not individual_group_ids:
         raise ValidationFailed.for_field(field or "individual_ids", "Name individual-ids or individual-group-ids.")
     value: dict = {}
+    individual = group = None
     if individual_ids:
-        uids = _uuid_list(individual_ids, field or "individual_ids")
-        found = set(Membership.objects.active().filter(team=team, uid__in=uids).values_list("uid", flat=True))
-        if len(found) != len(set(uids)):
+        uids = set(_uuid_list(individual_ids, field or "individual_ids"))
+        found = list(Membership.objects.active().filter(team=team, uid__in=uids))
+        if len(found) != len(uids):
             message = "No such individual in this organization."
             raise NotFoundError(message, details={field or "individual_ids": [message]})
-        value["individual-ids"] = sorted({str(uid) for uid in uids})
+        value["individual-ids"] = sorted(str(uid) for uid in uids)
+        individual = found[0] if len(found) == 1 else None
     if individual_group_ids:
         uids = _uuid_list(individual_group_ids, field or "individual_group_ids")
         groups = [_group(team, uid, field or "individual_group_ids") for uid in dict.fromkeys(uids)]
-        value["individual-group-ids"] = [str(group.uid) for group in groups]
-    return Target("individuals", value)
+        value["individual-group-ids"] = [str(g.uid) for g in groups]
+        group = groups[0] if len(groups) == 1 else None
+    return Target("individuals", value, group=group, individual=individual)
 
 
 def one_individual(individual: Membership) -> Target:
