@@ -55,7 +55,7 @@ class UserEmailViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_emails_list")
     def list(self, request, *args, **kwargs):
         uid = uuid_param(request, "individual-id", required=True)
         individual = self.individual_by_uid(uid, field="individual-id", in_query=True)
@@ -157,7 +157,7 @@ class UserEmailAttachmentViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             attributes["download-link"] = self.request.build_absolute_uri(attachment.file.url)
         return resource("user-email-attachments", attachment.uid, attributes)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_email_attachments_list")
     def list(self, request, *args, **kwargs):
         email = self.email(uuid_param(request, "email-id", required=True), field="email-id", in_query=True)
         link = bool_param(request, "with-link")

@@ -70,7 +70,7 @@ class MulticastViewSet(CourierDocumentViewSet):
             raise NotFoundError("No such multicast.")
         return found
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_multicasts_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
@@ -195,7 +195,7 @@ class UserMulticastViewSet(CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_multicasts_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset().filter(individual=self.individual()))
 

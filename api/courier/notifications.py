@@ -110,7 +110,7 @@ class UserNotificationViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_notifications_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
@@ -192,7 +192,7 @@ class BadgeCountViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_badge_counts_list")
     def list(self, request, *args, **kwargs):
         uid = uuid_param(request, "individual-id", required=True)
         individual = self.individual_by_uid(uid, field="individual-id", in_query=True)

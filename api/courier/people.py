@@ -128,7 +128,7 @@ class UserViewSet(CourierDocumentViewSet):
     def render_one(self, user: User) -> dict:
         return self.render_user(user, self._context([user]))
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_users_list")
     def list(self, request, *args, **kwargs):
         rows = self.paginator.paginate_queryset(self.get_queryset(), request, view=self)
         context = self._context(rows)

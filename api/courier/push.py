@@ -106,7 +106,7 @@ class UserDeviceViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_devices_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
@@ -229,7 +229,7 @@ class AppCredentialViewSet(CourierDocumentViewSet):
             fields["data"] = values["data"]
         return fields
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_app_credentials_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
