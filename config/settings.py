@@ -5,6 +5,7 @@ With DEBUG off (the default of gunicorn, the ASGI server and Celery), SECRET_KEY
 a malformed value stops start-up.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -144,6 +145,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crewdesk <no-reply@localhost>")
+# Production mail goes through a provider with django-anymail (EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend);
+# its settings come from ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN → ANYMAIL["POSTMARK_SERVER_TOKEN"]).
+ANYMAIL = {name[len("ANYMAIL_") :]: value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 
 CACHES = {
     "default": (

@@ -30,6 +30,7 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "invitation": ("view", "add", "change"),
         "apikey": ("view", "add", "change"),
         "integration": ALL,
+        "device": ("view",),  # the team's people's push devices (issue 13), read-only
     },
     "workforce": {
         "workforcesettings": ("view", "add", "change"),
@@ -45,7 +46,18 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "timesheetitem": ("view",),
         "shiftnotice": ("view",),
     },
-    "messaging": {"text": ("view",)},
+    "messaging": {
+        "text": ("view",),
+        # multicasts (issue 13): composed and followed in the console; secrets of app credentials are write-only
+        "messagetemplate": ALL,
+        "individualgroup": ALL,
+        "multicast": ("view", "add"),
+        "usernotification": ("view",),
+        "badgecount": ("view",),
+        "devicelog": ("view",),
+        "appcredential": ("view", "add", "change"),
+        "useremail": ("view", "change"),
+    },
     "automations": {"sync": ("view", "add")},
 }
 
