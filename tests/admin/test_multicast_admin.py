@@ -28,7 +28,8 @@ def manager(team):
     MembershipFactory(team=team, user=user, status=Membership.Status.MEMBER, is_manager=True)
     console_access_sync(user_ids=[user.pk])
     user.refresh_from_db()
-    assert user.is_staff and user.groups.filter(name=TEAM_MANAGER_GROUP).exists()
+    assert user.is_staff
+    assert user.groups.filter(name=TEAM_MANAGER_GROUP).exists()
     browser = Client()
     browser.force_login(user)
     return browser
