@@ -7,7 +7,7 @@ memberships in bulk), in the same transaction, so the flag can never drift from 
 hand: the console's user page shows it read-only for this reason.
 
 The group grants the permissions of the pages a shift manager uses; operator-only models (Celery beat tables,
-one-time codes, auth tokens, devices, chats, server events, raw settings, demo markers, groups) are not in it, so
+one-time codes, auth tokens, chats, server events, raw settings, demo markers, groups) are not in it, so
 they are shown to superusers only. Rows stay scoped to the manager's teams (accounts.admin.scoping).
 """
 
