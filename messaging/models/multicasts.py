@@ -134,10 +134,13 @@ class Delivery(models.Model):
 
     FINAL = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.CANCELLED)
 
-    multicast = models.ForeignKey(Multicast, on_delete=models.CASCADE, related_name="deliveries")
-    chunk = models.ForeignKey(MulticastChunk, on_delete=models.CASCADE, related_name="deliveries")
-    individual = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Few indexes on purpose: every delivery row is written three times (stored, claimed, its outcome), and each
+    # index is one more write each time. The unique (multicast, individual, channel) index serves lookups by
+    # multicast; (chunk, channel, status) the claims; a partial index on claimed_at the sweeper.
+    multicast = models.ForeignKey(Multicast, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    chunk = models.ForeignKey(MulticastChunk, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    individual = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="+", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     channel = models.CharField(max_length=8, choices=Channel)
     status = models.CharField(max_length=12, choices=Status, default=Status.QUEUED)
     address = models.CharField(max_length=254, blank=True, help_text="Phone or email; push goes to every device.")
@@ -156,8 +159,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["chunk", "channel", "status"], name="delivery_chunk_channel"),
-            models.Index(fields=["multicast", "status"], name="delivery_multicast_status"),
-            models.Index(fields=["status", "claimed_at"], name="delivery_status_claimed"),
+            models.Index(fields=["claimed_at"], name="delivery_sending", condition=models.Q(status="sending")),
         ]
 
     def __str__(self) -> str:
@@ -169,17 +171,23 @@ class UserNotification(models.Model):
     Acknowledging lowers the person's `notifications` badge count."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+")
-    multicast = models.ForeignKey(Multicast, on_delete=models.CASCADE, related_name="notifications")
-    chunk = models.ForeignKey(MulticastChunk, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    individual = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="notifications")
+    # Indexes kept to what the reads need (a multicast inserts one row per recipient): by multicast and individual
+    # (unique), by individual (lists, badges, acks), by user (the caller's own list), by team and day (counts).
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="+", db_index=False)
+    multicast = models.ForeignKey(Multicast, on_delete=models.CASCADE, related_name="notifications", db_index=False)
+    chunk = models.ForeignKey(
+        MulticastChunk, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    individual = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     category = models.CharField(max_length=32, blank=True)
     data = models.JSONField(default=dict, blank=True)
     acknowledged = models.BooleanField(default=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TeamScopedQuerySet.as_manager()
 
@@ -188,7 +196,10 @@ class UserNotification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["multicast", "individual"], name="user_notification_unique_recipient")
         ]
-        indexes = [models.Index(fields=["individual", "acknowledged", "created_at"], name="notification_individual")]
+        indexes = [
+            models.Index(fields=["individual", "acknowledged", "created_at"], name="notification_individual"),
+            models.Index(fields=["team", "created_at"], name="notification_team_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.multicast.template_id if self.multicast_id else ''} to {self.user_id}"

@@ -72,7 +72,9 @@ class Outcome:
 
 
 _FINISH_SQL = """
-WITH v AS (
+WITH s AS (
+    SELECT set_config('synchronous_commit', 'off', true) AS v  -- fanout.ASYNC_COMMIT_NOTE
+), v AS (
     SELECT * FROM unnest(%(ids)s::bigint[], %(statuses)s::text[], %(errors)s::text[], %(providers)s::text[])
         AS v(id, status, error, provider_id)
 ), d AS (
@@ -82,7 +84,7 @@ WITH v AS (
     RETURNING d.status
 )
 UPDATE messaging_multicast SET outstanding = outstanding - (SELECT count(*) FROM d WHERE status <> 'queued')
-WHERE id = %(multicast)s RETURNING outstanding, chunks_pending
+WHERE id = %(multicast)s AND (SELECT v FROM s) IS NOT NULL RETURNING outstanding, chunks_pending
 """
 
 

@@ -80,7 +80,12 @@ def communication_summary_recalculate(*, individual: Membership) -> Communicatio
     """Count what the organization sent the individual: notifications (multicasts), texts to their phone and
     multicast SMS (provider messages), emails and pushes; and who sent them (by the senders' individual ids)."""
     notifications = UserNotification.objects.filter(individual=individual)
-    deliveries = Delivery.objects.filter(individual=individual).values_list("channel").annotate(n=Count("id"))
+    # Through the individual's notifications: deliveries are indexed by (multicast, individual, channel) only.
+    deliveries = (
+        Delivery.objects.filter(individual=individual, multicast_id__in=notifications.values("multicast_id"))
+        .values_list("channel")
+        .annotate(n=Count("id"))
+    )
     by_channel = dict(deliveries.order_by())
     texts = 0
     if individual.user.phone:
