@@ -10,11 +10,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.stamp
 
-.PHONY: help run test lint format migrate bench coverage clean distclean
+.PHONY: help run test fuzz lint format migrate bench coverage clean distclean
 
 help:
 	@echo "make run      web (runserver :8000) + Celery worker with embedded beat, SQLite under var/"
 	@echo "make test     ruff, import contracts, pytest (integration tests with REDIS_URL; browser tests with Chromium)"
+	@echo "make fuzz     Schemathesis on the four OpenAPI documents against a seeded gunicorn (run by .ci/run)"
 	@echo "make lint     ruff check + ruff format --check + import contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make migrate  manage.py migrate"
@@ -45,6 +46,10 @@ test: $(STAMP)
 		echo "make test: install it with: apt-get install -y chromium chromium-driver (.ci/run does)."; \
 	fi
 	$(BIN)/pytest
+
+# Schemathesis on all four documents and black-box scenarios, against a seeded gunicorn (tests/live; minutes).
+fuzz: $(STAMP)
+	$(BIN)/pytest -m live tests/live
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -90,6 +90,8 @@ class TokenHeaderAuthentication(_SecretAuthentication):
 class BasicLoginAuthentication(authentication.BasicAuthentication):
     """HTTP Basic with an email or phone number as the user name (tommy)."""
 
+    rate_limited = True  # failed logins lock the login and the address for a while: 429 (core.api.openapi)
+
     def authenticate_credentials(self, userid, password, request=None):
         login_guard(login=userid, ip=client_ip(request) if request is not None else None)
         user, _ = super().authenticate_credentials(userid, password, request)

@@ -176,6 +176,7 @@ def server_env(tmp: Path) -> dict:
         "LOG_LEVEL": "WARNING",
         "CREWDESK_VAR_DIR": str(tmp),
         "SMS_BACKEND": "locmem",
+        "EMAIL_BACKEND": "dummy",  # a production-mode server names its email backend; the bench sends none
         "PYTHONWARNINGS": "ignore:No directory at",  # WhiteNoise: no collectstatic for an API bench
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")

@@ -143,7 +143,39 @@ STORAGES = {
 # django-import-export (the console's payroll CSV): exporting needs the model's view permission.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- Email: codes and links never reach a log; production names a real backend or opts out with `dummy` -------------
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "core.mail.ConsoleEmailBackend",  # codes masked on the console, whole mails under EMAIL_FILE_PATH
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",  # sends nothing: the explicit opt-out
+}
+_email_backend = env_str("EMAIL_BACKEND", "console" if DEBUG else None)
+if _email_backend == "django.core.mail.backends.console.EmailBackend":
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND: Django's console backend prints verification codes and links into the log; "
+        "use `console` (Crewdesk's: codes masked, whole mails under var/mail)."
+    )
+if not DEBUG and _email_backend is None:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is required when DEBUG is off: `smtp` (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) or a provider's backend path, or `dummy` to send no email at all."
+    )
+if not DEBUG and _email_backend in ("console", "core.mail.ConsoleEmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND=console delivers nothing (a development outbox); with DEBUG off use `smtp`, a provider's "
+        "backend, or `dummy` to send no email at all."
+    )
+EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crewdesk <no-reply@localhost>")
 # Production mail goes through a provider with django-anymail (EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend);
 # its settings come from ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN → ANYMAIL["POSTMARK_SERVER_TOKEN"]).
@@ -176,7 +208,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.openapi.FamilyAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute"},
@@ -243,7 +275,14 @@ PEOPLE_LOOKUPS_PER_DAY = env_int("PEOPLE_LOOKUPS_PER_DAY", 10_000)
 INVITATIONS_PER_HOUR = env_int("INVITATIONS_PER_HOUR", 100)
 
 # --- SMS -----------------------------------------------------------------------------------------------------------
-SMS_BACKEND = env_str("SMS_BACKEND", "console")
+# A server with DEBUG off names its SMS backend: the console one delivers nothing (logins would silently fail) and
+# writes into the log; `locmem`/`file` are for test servers, which say so by setting them.
+SMS_BACKEND = env_str("SMS_BACKEND", "console" if DEBUG else None)
+if not DEBUG and SMS_BACKEND in (None, "console", "messaging.sms.console.ConsoleBackend"):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is required when DEBUG is off and may not be `console`: `twilio` (TWILIO_ACCOUNT_SID, "
+        "TWILIO_AUTH_TOKEN) or a provider's backend path (`locmem` or `file` only for test servers)."
+    )
 SMS_DEFAULT_SENDER = env_str("SMS_DEFAULT_SENDER", "+15005550006")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
@@ -263,8 +302,14 @@ MULTICAST_STUCK_AFTER_SECONDS = env_int("MULTICAST_STUCK_AFTER_SECONDS", 300)
 # The estimate's SMS price: per segment (a decimal string) and its currency.
 SMS_COST_PER_SEGMENT = env_str("SMS_COST_PER_SEGMENT", "0.0079")
 SMS_COST_CURRENCY = env_str("SMS_COST_CURRENCY", "USD")
-# console, locmem, file (PUSH_FILE_PATH), providers (Web Push + FCM HTTP v1) or a dotted path (messaging/push/).
-PUSH_BACKEND = env_str("PUSH_BACKEND", "console")
+# console, locmem, file (PUSH_FILE_PATH), providers (Web Push + FCM HTTP v1), dummy (push switched off: each push
+# delivery fails saying so) or a dotted path (messaging/push/). With DEBUG off the default is `dummy`, and `console`
+# (which delivers nothing and writes messages into the log) is refused, as for SMS.
+PUSH_BACKEND = env_str("PUSH_BACKEND", "console" if DEBUG else "dummy")
+if not DEBUG and PUSH_BACKEND in ("console", "messaging.push.local.ConsoleBackend"):
+    raise ImproperlyConfigured(
+        "PUSH_BACKEND may not be `console` when DEBUG is off: `providers` (Web Push and FCM) or `dummy` (no push)."
+    )
 PUSH_FILE_PATH = env_str("PUSH_FILE_PATH", str(VAR_DIR / "push.jsonl"))
 PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
 PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 86400)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.courier.base import CourierUnknownPath
@@ -22,7 +23,8 @@ FAMILIES = {
 
 def family_patterns(family: str) -> list:
     prefix, module, unknown_path_view, _ = FAMILIES[family]
-    routes = [path("", include(module)), re_path(r"^.*$", unknown_path_view.as_view(), name="unknown-path")]
+    # [\s\S], not `.`: a path with an encoded newline (%0A) must reach the family's 404 too, not Django's HTML page.
+    routes = [path("", include(module)), re_path(r"^[\s\S]*$", unknown_path_view.as_view(), name="unknown-path")]
     return [path(prefix, include((routes, family), namespace=family))]
 
 
@@ -45,6 +47,24 @@ def family_docs(family: str) -> list:
         ),
     ]
 
+
+def family_error_handler(status: int):
+    """Django's handler400/handler500: under a family's prefix, the family's envelope (an error raised outside any
+    view, e.g. in a middleware, would otherwise be Django's HTML page); elsewhere Django's own page."""
+    django_default = {400: defaults.bad_request, 500: defaults.server_error}[status]
+
+    def handler(request, exception=None):
+        for prefix, _module, unknown_path_view, _title in FAMILIES.values():
+            if request.path_info.startswith(f"/{prefix}"):
+                response = unknown_path_view.as_view(answer_status=status)(request)
+                return response.render()
+        return django_default(request) if status == 500 else django_default(request, exception)
+
+    return handler
+
+
+handler400 = family_error_handler(400)
+handler500 = family_error_handler(500)
 
 urlpatterns = [path("admin/", admin.site.urls)]
 if settings.DEBUG:  # uploads (team icons, avatars) in `make run`; production serves MEDIA_ROOT from the web server

@@ -7,6 +7,6 @@ other apps import from here.
 """
 
 from accounts.admin import credentials, events, social, team_resources, teams, users  # noqa: F401  (registers)
-from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin, managed_team_ids
+from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin, UserJournalInline, managed_team_ids
 
-__all__ = ["ReadOnlyAdminMixin", "TeamScopedAdminMixin", "managed_team_ids"]
+__all__ = ["ReadOnlyAdminMixin", "TeamScopedAdminMixin", "UserJournalInline", "managed_team_ids"]

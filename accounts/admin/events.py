@@ -2,25 +2,13 @@
 
 from django.contrib import admin
 
-from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin
+from accounts.admin.scoping import ReadOnlyAdminMixin, TeamScopedAdminMixin, UserJournalInline
 from accounts.models import ServerEvent, ServerEventRecipient
 
 
-class RecipientInline(admin.TabularInline):
+class RecipientInline(UserJournalInline):
     model = ServerEventRecipient
-    extra = 0
     fields = ("user", "delivered_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(ServerEvent)

@@ -4,7 +4,7 @@ A non-superuser sees, may open and may pick only the teams they manage: an activ
 or as workforce manager. Other apps' admins reuse TeamScopedAdminMixin (import it from `accounts.admin`).
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -95,6 +95,20 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class UserJournalInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A read-only tabular journal of rows about users (recipients, participants): no add, change or delete.
+    Subclasses set `model` and `fields`."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 # --- the team a console page is about (dashboard, week board) ----------------------------------------------------

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -143,13 +143,30 @@ class UserAdmin(TeamScopedAdminMixin, DjangoUserAdmin):
         url = reverse("admin:auth_user_password_change", args=[obj.pk])
         return format_html('{} — <a href="{}">set a new password</a>', state, url)
 
+    # A team manager's console session must not become another person's login: a password they set, or an email,
+    # mobile or username a reset code could then be sent to, would open that person's other teams too. Only a
+    # superuser (or the person) changes them.
+    LOGIN_FIELDS = ("email", "phone", "username")
+
+    @staticmethod
+    def _may_change_logins(request, obj: User) -> bool:
+        return request.user.is_superuser or obj.pk == request.user.pk
+
     def get_readonly_fields(self, request, obj=None):
         # Staff status and the "Team manager" group follow the membership (accounts.services.console_access), never a
         # tick box; a superuser may still make an operator (is_superuser) or grant single permissions.
         fields = (*super().get_readonly_fields(request, obj), "is_staff", "groups")
         if not request.user.is_superuser:  # a team manager may not hand out rights
             fields += ("is_superuser", "user_permissions")
+            if obj is not None and not self._may_change_logins(request, obj):  # the set-password view refuses too
+                fields += self.LOGIN_FIELDS
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        if user is not None and not self._may_change_logins(request, user):
+            raise PermissionDenied("Only a superuser or the user may set this user's password.")
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -74,6 +74,11 @@ class AuthToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_tokens")
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.CASCADE, related_name="auth_tokens")
+    # QR login: the token whose device showed the code. A token never outlives the one it came from: revoking or
+    # deleting the parent revokes or deletes it (accounts.services.credentials).
+    issued_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="issued_tokens", editable=False
+    )
     display_prefix = models.CharField(max_length=16)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -116,6 +121,10 @@ class OneTimeCode(models.Model):
     phone = models.CharField(max_length=20, blank=True, db_index=True)
     purpose = models.CharField(max_length=16, choices=Purpose)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # QR login: the token that showed the code; the token the code yields is issued from it (AuthToken.issued_by).
+    auth_token = models.ForeignKey(
+        AuthToken, null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     code_hash = models.CharField(max_length=64, editable=False, db_index=True)
     requested_ip = models.GenericIPAddressField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from accounts.models import OneTimeCode, User
+from accounts.models import AuthToken, OneTimeCode, User
 from core import sms
 from core.exceptions import RateLimited, ValidationFailed
 
@@ -107,24 +107,32 @@ def code_consume(*, phone: str, purpose: str, code: str) -> OneTimeCode:
 QR_TOKEN_LENGTH = 16
 
 
-def qr_login_issue(*, user: User) -> tuple[OneTimeCode, str]:
-    """A 16-character URL-safe temp token bound to `user`, valid QR_LOGIN_TTL_SECONDS (60 s)."""
+def qr_login_issue(*, user: User, auth_token: AuthToken) -> tuple[OneTimeCode, str]:
+    """A 16-character URL-safe temp token bound to `user` and to the token of the device showing it (the login it
+    yields is issued from that token: never longer-lived or broader), valid QR_LOGIN_TTL_SECONDS (60 s)."""
     token = secrets.token_urlsafe(12)[:QR_TOKEN_LENGTH]
     record = OneTimeCode.objects.create(
         phone=user.phone or "",
         purpose=OneTimeCode.Purpose.QR_LOGIN,
         user=user,
+        auth_token=auth_token,
         code_hash=OneTimeCode.digest(purpose=OneTimeCode.Purpose.QR_LOGIN, phone="", code=token),
         expires_at=timezone.now() + timedelta(seconds=settings.QR_LOGIN_TTL_SECONDS),
     )
     return record, token
 
 
-def qr_login_consume(*, token: str) -> User:
+def qr_login_consume(*, token: str) -> OneTimeCode:
+    """Spend a live QR temp token; the record names the user and the token that showed it."""
     digest = OneTimeCode.digest(purpose=OneTimeCode.Purpose.QR_LOGIN, phone="", code=(token or "").strip())
-    record = OneTimeCode.live().filter(purpose=OneTimeCode.Purpose.QR_LOGIN, code_hash=digest).first()
+    record = (
+        OneTimeCode.live()
+        .filter(purpose=OneTimeCode.Purpose.QR_LOGIN, code_hash=digest)
+        .select_related("user", "auth_token")
+        .first()
+    )
     if record is None or record.user_id is None:
         raise ValidationFailed.for_field("temp_token", "The QR code has expired or is not valid.")
     if not OneTimeCode.objects.filter(pk=record.pk, used_at__isnull=True).update(used_at=timezone.now()):
         raise ValidationFailed.for_field("temp_token", "The QR code has already been used.")
-    return record.user
+    return record

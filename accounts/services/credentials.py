@@ -46,23 +46,40 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 
 @transaction.atomic
-def auth_token_issue(*, user: User, device: Device | None = None) -> tuple[AuthToken, str]:
-    """A 32-character URL-safe token, the form the tada document shows."""
+def auth_token_issue(
+    *, user: User, device: Device | None = None, issued_by: AuthToken | None = None
+) -> tuple[AuthToken, str]:
+    """A 32-character URL-safe token, the form the tada document shows. `issued_by`: the token this one comes
+    from (QR login); it is revoked with it, so a token never outlives the credential that made it."""
     plaintext = secrets.token_urlsafe(24)
     token = AuthToken.objects.create(
-        user=user, device=device, display_prefix=plaintext[:6], key_hash=hash_secret(plaintext)
+        user=user, device=device, issued_by=issued_by, display_prefix=plaintext[:6], key_hash=hash_secret(plaintext)
     )
     return token, plaintext
 
 
+def _revoke_tokens_and_descendants(tokens) -> int:
+    """Revoke `tokens` and every token issued from them, however far down (chains are short: QR logins)."""
+    now = timezone.now()
+    revoked, seen = 0, set()
+    frontier = set(tokens.values_list("pk", flat=True))
+    while frontier:
+        revoked += AuthToken.objects.filter(pk__in=frontier, revoked_at__isnull=True).update(revoked_at=now)
+        seen |= frontier
+        frontier = set(AuthToken.objects.filter(issued_by__in=frontier).values_list("pk", flat=True)) - seen
+    return revoked
+
+
+@transaction.atomic
 def auth_token_revoke(*, token: AuthToken) -> AuthToken:
-    AuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke_tokens_and_descendants(AuthToken.objects.filter(pk=token.pk))
     token.refresh_from_db(fields=["revoked_at"])
     return token
 
 
+@transaction.atomic
 def auth_tokens_revoke_for_device(*, device: Device) -> int:
-    return AuthToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return _revoke_tokens_and_descendants(AuthToken.objects.filter(device=device))
 
 
 # The credential lookup runs before every authenticated request, so it is one hand-written query (core/db/rows.py

@@ -28,6 +28,7 @@ from accounts.services.events import publish_event
 from accounts.services.invitations import invitation_accept, invitation_is_for, membership_invite
 from accounts.services.memberships import membership_accept_invitation, membership_add
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationFailed
+from core.json_values import check_json_value
 from core.phones import normalize_phone
 
 Status = Membership.Status
@@ -56,6 +57,7 @@ def ui_settings_replace(*, user: User, data: dict) -> dict:
     """Replace the user's whole ui-settings document (a JSON object of at most 16,000 bytes)."""
     if not isinstance(data, dict):
         raise ValidationFailed("ui-settings must be a JSON object.", details={"ui_settings": ["must be an object"]})
+    check_json_value(data, field="ui_settings")
     size = _json_size(data)
     if size > UI_SETTINGS_MAX_BYTES:
         message = f"ui-settings may hold at most {UI_SETTINGS_MAX_BYTES} bytes; got {size}."

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Device, OneTimeCode, User, unique_slug
+from accounts.models import AuthToken, Device, OneTimeCode, User, unique_slug
 from accounts.models.core import NOTIFICATION_CHANNELS
 from accounts.services.codes import code_consume, qr_login_consume
 from accounts.services.credentials import auth_token_issue, auth_tokens_revoke_for_device
@@ -181,10 +181,17 @@ def sms_login_complete(
 
 
 def qr_login_complete(*, temp_token: str, device_id: str | None = None, **device_fields) -> LoginResult:
-    user = qr_login_consume(token=temp_token)
+    """Log a new device in with a scanned QR temp token: its token is issued from the token that showed the code,
+    which must still act (locked, so a revocation running now either comes first and refuses this login, or
+    comes after and finds the new token to revoke with it)."""
+    record = qr_login_consume(token=temp_token)
+    user = record.user
     with transaction.atomic():
+        parent = AuthToken.objects.select_for_update().filter(pk=record.auth_token_id).first()
+        if parent is None or not parent.acts or user.status == User.Status.SUSPENDED or not user.is_active:
+            raise ValidationFailed.for_field("temp_token", "The QR code has expired or is not valid.")
         device = device_upsert(user=user, device_id=device_id, **device_fields) if device_id else None
-        token = auth_token_issue(user=user, device=device)[1]
+        token = auth_token_issue(user=user, device=device, issued_by=parent)[1]
     return LoginResult(user=user, token=token, device=device, created=False)
 
 

@@ -82,9 +82,12 @@ class TextNumberInboundView(PublicEndpointMixin, CourierFlatAPIView):
     Body). No credential: with the twilio backend the request signature is verified (403 otherwise, nothing
     stored). The message is stored once per MessageSid and answered at once (empty TwiML); Celery does the rest."""
 
+    openapi_errors = (403,)  # a missing or wrong provider signature
+
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiResponse(description="Empty TwiML <Response/> (text/xml)")},
+        # Twilio posts a form; JSON is read too (the local backends).
+        request={"application/x-www-form-urlencoded": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        responses={(200, "text/xml"): OpenApiResponse(OpenApiTypes.STR, description="Empty TwiML <Response/>")},
     )
     def post(self, request, uid):
         params = request.POST.dict() if request.POST else dict(request.data)

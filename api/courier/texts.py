@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
@@ -43,7 +43,9 @@ class TextAccountViewSet(_CourierResourceViewSet):
     queryset = TextAccount.objects.select_related("team")
     serializer_class = TextAccountSerializer
     filterset_class = TextAccountFilter
+    openapi_errors = {"create": (404,)}  # an `organization-id` of another team
 
+    @extend_schema(request=TextAccountCreateSerializer)
     def create(self, request, *args, **kwargs):
         serializer = TextAccountCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -51,6 +53,7 @@ class TextAccountViewSet(_CourierResourceViewSet):
         account = services.text_account_create(**serializer.validated_data)
         return self.read_response(account, status_code=status.HTTP_201_CREATED)
 
+    @extend_schema(request=TextAccountUpdateSerializer)
     def partial_update(self, request, *args, **kwargs):
         account = self.get_object()
         self.require(Action.CONFIGURE_MESSAGING, team_id=account.team_id)
@@ -67,6 +70,17 @@ class TextViewSet(_CourierResourceViewSet):
     queryset = Text.objects.select_related("created_by")
     serializer_class = TextSerializer
     filterset_class = TextFilter
+    openapi_errors = {"list": (404,), "create": (404,)}  # an `account-id` (or `number-id`) of another team
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "account-id", OpenApiTypes.UUID, required=True, description="The text account whose texts to list."
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -89,6 +103,7 @@ class TextViewSet(_CourierResourceViewSet):
             raise error
         return account
 
+    @extend_schema(request=TextCreateSerializer)
     def create(self, request, *args, **kwargs):
         serializer = TextCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -100,7 +115,16 @@ class TextViewSet(_CourierResourceViewSet):
 class TextCallbackView(PublicEndpointMixin, CourierFlatAPIView):
     """The provider reports delivery status here: no credential, but a valid provider signature (Twilio)."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
+    openapi_errors = (403,)  # a missing or wrong provider signature
+
+    @extend_schema(
+        # Twilio posts a form; JSON is read too.
+        request={
+            "application/x-www-form-urlencoded": TextCallbackSerializer,
+            "application/json": TextCallbackSerializer,
+        },
+        responses={204: None},
+    )
     def post(self, request, uid):
         verified = sms.get_backend().verify_callback(
             url=request.build_absolute_uri(),

@@ -3,12 +3,13 @@
 Error envelope: {"error": {"code": <int>, "message"}, "traceId"} with the document's numeric codes.
 """
 
-from rest_framework import parsers, viewsets
+from rest_framework import viewsets
 from rest_framework.views import APIView
 
 from api.inbox.context import InboxContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.parsers import JSONParser
 
 # The document's code table (spec/inbox.md "Error codes") keyed by HTTP status; its suggested mapping.
 INBOX_CODES = {
@@ -18,6 +19,7 @@ INBOX_CODES = {
     404: 1009,
     405: 1005,
     409: 1014,
+    411: 1005,
     413: 1005,
     415: 1005,
     422: 1005,
@@ -31,8 +33,24 @@ INBOX_CODES = {
 class InboxViewMixin(InboxContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "inbox"
     renderer_classes = [OrjsonRenderer]
-    parser_classes = [parsers.JSONParser]
+    parser_classes = [JSONParser]
     pagination_class = None
+    error_component = "InboxError"
+    error_schema = {
+        "type": "object",
+        "required": ["error", "traceId"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "integer", "enum": sorted(set(INBOX_CODES.values()))},
+                    "message": {"type": "string"},
+                },
+            },
+            "traceId": {"type": "string"},
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         code = INBOX_CODES.get(problem.status, 1004 if problem.status >= 500 else 1005)

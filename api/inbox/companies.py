@@ -42,6 +42,8 @@ class KeyViewSet(InboxViewSet):
 class CompanyScopeMixin:
     """A company named in the path (api/inbox/context.py gives the caller's companies and current company)."""
 
+    openapi_errors = (400,)  # a company id that is not a uuid
+
     def company(self, id: str) -> Team:
         """The caller's company by uuid, or `current` (as GET /companies/current); another team's is a 404."""
         if id == "current":

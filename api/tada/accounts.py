@@ -5,16 +5,17 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import selectors
-from accounts.models import OneTimeCode, Team
+from accounts.models import AuthToken, OneTimeCode, Team
 from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
@@ -23,6 +24,7 @@ from api.tada.countries import countries
 from api.tada.serializers import accounts as s
 from core.api.base import PublicEndpointMixin
 from core.api.requests import client_ip
+from core.exceptions import PermissionDeniedError, RateLimited
 from core.phones import normalize_phone
 from core.qr import qr_png_response
 
@@ -62,15 +64,28 @@ LOGOUT_SCHEMA = inline_serializer("TadaLogout", {"location": serializers.CharFie
 
 
 class PingView(PublicTadaAPIView):
-    """POST/GET /ping → "pong". GET takes `delay_sec` (bounded) and `error` to test client error handling."""
+    """POST/GET /ping → "pong". GET takes `delay_sec` (bounded, budgeted) and `error` to test client error handling.
 
-    max_delay_sec = 10.0
+    A delayed ping holds a sync worker while it sleeps, so delays are capped at MAX_DELAY_SEC and budgeted: at most
+    DELAYED_AT_ONCE delayed pings sleep at a time on the whole server (a slot in the shared cache), one at a time per
+    client address and DELAYED_PER_MINUTE a minute per address; over budget is a 429 with Retry-After, at once."""
+
+    MAX_DELAY_SEC = 5.0
+    DELAYED_AT_ONCE = 1
+    DELAYED_PER_MINUTE = 10
 
     @extend_schema(operation_id="ping_post", request=None, responses=OpenApiTypes.STR)
     def post(self, request):
         return Response("pong")
 
-    @extend_schema(operation_id="ping_get", responses=OpenApiTypes.STR)
+    @extend_schema(
+        operation_id="ping_get",
+        parameters=[
+            OpenApiParameter("delay_sec", float, description=f"Answer after this many seconds (0–{MAX_DELAY_SEC:g})."),
+            OpenApiParameter("error", str, description="Present: answer a server error."),
+        ],
+        responses=OpenApiTypes.STR,
+    )
     def get(self, request):
         if "error" in request.query_params:
             raise RuntimeError("Server error requested with ?error (GET /ping).")
@@ -80,10 +95,36 @@ class PingView(PublicTadaAPIView):
                 delay = float(raw)
             except ValueError:
                 raise ValidationError({"delay_sec": ["must be a number of seconds."]}) from None
-            if not 0 <= delay <= self.max_delay_sec:
-                raise ValidationError({"delay_sec": [f"must be between 0 and {self.max_delay_sec:g}."]})
-            time.sleep(delay)
+            if not 0 <= delay <= self.MAX_DELAY_SEC:
+                raise ValidationError({"delay_sec": [f"must be between 0 and {self.MAX_DELAY_SEC:g}."]})
+            if delay > 0:
+                self.sleep_within_budget(delay, client_ip(request) or "unknown")
         return Response("pong")
+
+    def sleep_within_budget(self, delay: float, ip: str) -> None:
+        hold = int(delay) + 5  # the keys outlive the sleep a little, and die by themselves if the worker does
+        minute = f"ping-delay:minute:{ip}"
+        cache.add(minute, 0, timeout=60)
+        try:
+            used = cache.incr(minute)
+        except ValueError:  # expired between add and incr
+            cache.set(minute, 1, timeout=60)
+            used = 1
+        if used > self.DELAYED_PER_MINUTE:
+            raise RateLimited("Too many delayed pings from this address; try again in a minute.", retry_after=60)
+        own = f"ping-delay:address:{ip}"
+        if not cache.add(own, 1, timeout=hold):
+            raise RateLimited("A delayed ping from this address is still waiting.", retry_after=hold)
+        slot = next(
+            (key for key in (f"ping-delay:slot:{n}" for n in range(self.DELAYED_AT_ONCE)) if cache.add(key, ip, hold)),
+            None,
+        )
+        try:
+            if slot is None:
+                raise RateLimited("The server is busy with delayed pings; try again shortly.", retry_after=hold)
+            time.sleep(delay)
+        finally:
+            cache.delete_many([own] + ([slot] if slot else []))
 
 
 class TimeView(PublicTadaAPIView):
@@ -103,6 +144,8 @@ class CountriesView(PublicTadaAPIView):
 
 class SmsLoginView(PublicTadaAPIView):
     """Step 1: normalise the phone, send a login code by SMS."""
+
+    openapi_errors = (429,)  # code budgets per phone and address
 
     @extend_schema(request=s.PhoneInputSerializer, responses=s.SmsLoginResultSerializer)
     def post(self, request):
@@ -152,12 +195,32 @@ class CookieAuthLogoutView(PublicTadaAPIView):
 class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
     """A QR code the logged-in caller shows to a new device: `otv://qr-login/{host}/{temp_token}`.
 
+    Only the user's own token may show one (403 otherwise): the new device's token is issued from it and dies with
+    it. A team API key would mint a user token broader than the key (all the maker's teams), surviving its
+    revocation and ignoring its IP allow-list; a session cookie's token would outlive the session.
+
     The PNG bypasses the envelope (a plain HttpResponse); `?debug` answers the URL as JSON; errors stay in the
     envelope because content negotiation always picks the tada renderer.
     """
 
-    @extend_schema(responses={(200, "image/png"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("value", str, description="Encode this token instead of issuing one (for tests)."),
+            OpenApiParameter("debug", str, description="Any value but 0/false/no/off: answer the URL as JSON."),
+        ],
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "application/json"): inline_serializer(
+                "TadaQrLoginDebug", {"lifetime_sec": serializers.IntegerField(), "url": serializers.CharField()}
+            ),
+        },
+    )
     def get(self, request):
+        if not isinstance(request.auth, AuthToken):
+            raise PermissionDeniedError(
+                "QR login logs a new device in from this device's own token (sms-auth); "
+                "a team API key or a browser session cannot show one."
+            )
         value = request.query_params.get("value")
         if value is not None:
             value = value.strip()
@@ -165,7 +228,7 @@ class QrLoginPngView(ImageEndpointMixin, TadaAPIView):
                 raise ValidationError({"value": ["must not be empty."]})
             token = value  # "generates a QR code with the given token, for tests": no token is issued
         else:
-            token = qr_login_issue(user=request.user)[1]
+            token = qr_login_issue(user=request.user, auth_token=request.auth)[1]
         url = f"otv://qr-login/{quote(request.get_host(), safe='')}/{quote(token, safe='')}"
         if _flag(request.query_params.get("debug")):
             return Response({"lifetime_sec": settings.QR_LOGIN_TTL_SECONDS, "url": url})
@@ -205,6 +268,7 @@ class DevicesView(TadaAPIView):
         devices = selectors.devices_list(user=request.user)
         return Response(s.DeviceSerializer(devices, many=True).data)
 
+    @extend_schema(request=s.DeviceWriteSerializer, responses=s.DeviceSerializer)
     def post(self, request):
         """Upsert by device_id, full replacement: fields not sent go back to their defaults."""
         data = _validated(s.DeviceWriteSerializer, request)
@@ -219,6 +283,9 @@ class DeviceDetailView(TadaAPIView):
         device = selectors.device_get(user=request.user, device_id=device_id)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(
+        request=s.DeviceWriteSerializer(partial=True, device_id_from_path=True), responses=s.DeviceSerializer
+    )
     def put(self, request, device_id):
         """Partial update: only the fields sent change (the document's example sends three)."""
         device = selectors.device_get(user=request.user, device_id=device_id)
@@ -226,6 +293,7 @@ class DeviceDetailView(TadaAPIView):
         device = device_upsert(user=request.user, device_id=device.device_id, **data)
         return Response(s.DeviceSerializer(device).data)
 
+    @extend_schema(responses={200: None})  # {"_time", "ok": true, "result": null}
     def delete(self, request, device_id):
         device = selectors.device_get(user=request.user, device_id=device_id)
         device_delete(device=device)
@@ -293,7 +361,7 @@ class TeamsView(TeamViewMixin, TadaAPIView):
 
 
 class TeamJoinView(TeamViewMixin, TadaAPIView):
-    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamSerializer)
+    @extend_schema(request=s.TeamJoinInputSerializer, responses=s.TeamJoinedSerializer)
     def post(self, request):
         data = _validated(s.TeamJoinInputSerializer, request)
         team = team_services.team_join(user=request.user, token=data["token"])

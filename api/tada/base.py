@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from api.tada.context import TadaContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.openapi import FIELD_MESSAGES
+from core.api.parsers import JSONParser
 
 
 def elapsed(request) -> str:
@@ -41,8 +43,19 @@ class TadaViewMixin(TadaContextMixin, CallerScopeMixin, FamilyViewMixin):
     family = "tada"
     www_authenticate = 'Bearer realm="crewdesk"'
     renderer_classes = [TadaRenderer]
-    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = None  # "without splitting into pages"
+    error_component = "TadaError"
+    error_schema = {
+        "type": "object",
+        "required": ["_time", "ok", "error"],
+        "properties": {
+            "_time": {"type": "string"},
+            "ok": {"type": "boolean", "enum": [False]},
+            "error": {"type": "string"},
+            "details": FIELD_MESSAGES,
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         body = {"_time": elapsed(self.request), "ok": False, "error": problem.message}

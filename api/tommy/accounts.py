@@ -71,6 +71,8 @@ class PublicTommyAPIView(PublicEndpointMixin, TommyAPIView):
 class UsersView(PublicTommyAPIView):
     """POST /users — sign up (JSON or multipart with `photo`)."""
 
+    openapi_errors = (409,)  # the email or phone is taken by an account made at the same moment
+
     @extend_schema(request=UserInputSerializer, responses={201: UserSerializer})
     def post(self, request):
         serializer = UserInputSerializer(data=request.data)
@@ -100,20 +102,44 @@ class MeView(TommyAPIView):
         serializer = UserInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         changes = serializer.to_service_kwargs()
-        if changes.get("password") and self.api_key() is not None:
-            raise PermissionDeniedError("A team API key cannot change its maker's password; log in as the user.")
+        if self.api_key() is not None and (refused := _login_changes(request.user, changes)):
+            # A key acts as its maker but is not that person: a new password, or an email/mobile/username a reset
+            # code could then be sent to, would turn a team key into a login for all the maker's teams.
+            raise PermissionDeniedError(
+                f"A team API key cannot change its maker's {', '.join(refused)}; log in as the user."
+            )
         user = profiles.user_profile_update(user=request.user, **changes)
         if changes.get("password") and request.session.get(SESSION_KEY):
             update_session_auth_hash(request._request, user)  # keep this session; other sessions end
         return Response(UserSerializer(user, context={"request": request}).data)
 
 
-class SendVerificationSmsView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_sms — same answer whether or not a text was sent."""
+def _login_changes(user, changes: dict) -> list[str]:
+    """The login credentials `changes` would change: the password, or an identifier one logs in (or resets) with."""
+    refused = ["password"] if changes.get("password") else []
+    for name, label in (("email", "email"), ("phone", "mobile"), ("username", "username")):
+        if name in changes and str(changes[name] or "").casefold() != str(getattr(user, name) or "").casefold():
+            refused.append(label)
+    return refused
+
+
+def own_user_id(request, pk) -> int:
+    """`{id}` of /users/{id}/send_verification_*: only the caller's own (a code goes to that person's address, so
+    nobody may make Crewdesk mail or text someone else); any other id, existing or not, is the same 403."""
+    if int(pk) != request.user.pk:
+        raise PermissionDeniedError("A verification code is sent only to your own address; use your own user id.")
+    return request.user.pk
+
+
+class SendVerificationSmsView(TommyAPIView):
+    """POST /users/{id}/send_verification_sms — the caller's own mobile; same answer whether or not a text was
+    sent (already verified, or no mobile)."""
+
+    openapi_errors = (429,)  # send budgets
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_sms_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_sms_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
@@ -134,6 +160,8 @@ class VerifyView(PublicTommyAPIView):
 class ResetPasswordView(PublicTommyAPIView):
     """POST /users/reset_password?login=… sends a code; adding `pin` and `password` sets the new password."""
 
+    openapi_errors = (429,)  # send budgets
+
     @extend_schema(request=ResetPasswordSerializer, responses=SUCCESS_SCHEMA)
     def post(self, request):
         params = {**request.query_params.dict(), **(request.data if hasattr(request.data, "keys") else {})}
@@ -149,6 +177,8 @@ class ResetPasswordView(PublicTommyAPIView):
 
 class SessionsView(TommyAPIView):
     """POST /sessions logs in (session cookie, and a csrftoken cookie for later unsafe calls); DELETE logs out."""
+
+    openapi_errors = {"post": (429,)}  # failed-login lockout
 
     def _is_login(self) -> bool:
         request = getattr(self, "request", None)  # None while drf-spectacular builds the schema
@@ -212,6 +242,8 @@ def _accounts(request, accounts) -> Response:
 class AccountsSearchView(TommyAPIView):
     """GET /accounts/search?term= — teams and users visible to the caller by mobile or username (slug) prefix."""
 
+    pagination_class = None  # answers the whole list, not a page: no page/per
+
     @extend_schema(parameters=[SearchTermSerializer], responses=AccountSerializer(many=True))
     def get(self, request):
         serializer = SearchTermSerializer(data=request.query_params)
@@ -223,6 +255,8 @@ class AccountsSearchView(TommyAPIView):
 
 class MeAccountsView(TommyAPIView):
     """GET /me/accounts — the caller's accounts, the current one first."""
+
+    pagination_class = None  # answers the whole list, not a page: no page/per
 
     @extend_schema(responses=AccountSerializer(many=True))
     def get(self, request):
@@ -367,6 +401,8 @@ class MeSettingDetailView(SettingsMixin, TommyAPIView):
 class UsersSearchView(TommyAPIView):
     """GET /users/search?term= — users visible to the caller whose mobile number is the (normalised) term."""
 
+    pagination_class = None  # answers the whole list, not a page: no page/per
+
     @extend_schema(parameters=[MobileTermSerializer], responses=UserSerializer(many=True))
     def get(self, request):
         serializer = MobileTermSerializer(data=request.query_params)
@@ -377,12 +413,15 @@ class UsersSearchView(TommyAPIView):
         return Response(UserSerializer(users, many=True, context={"request": request}).data)
 
 
-class SendVerificationEmailView(PublicTommyAPIView):
-    """POST /users/{id}/send_verification_email — same answer whether or not a mail was sent."""
+class SendVerificationEmailView(TommyAPIView):
+    """POST /users/{id}/send_verification_email — the caller's own email address; same answer whether or not a
+    mail was sent (already verified, or no email)."""
+
+    openapi_errors = (429,)  # send budgets
 
     @extend_schema(request=None, responses=SUCCESS_SCHEMA)
     def post(self, request, pk: int):
-        profiles.verification_email_send(user_id=int(pk), ip=client_ip(request))
+        profiles.verification_email_send(user_id=own_user_id(request, pk), ip=client_ip(request))
         return Response(SUCCESS)
 
 
@@ -395,6 +434,8 @@ def _team(request, team) -> Response:
 
 class TeamsView(TommyAPIView):
     """POST /teams — create a team; the caller becomes its owner and a manager."""
+
+    openapi_errors = (409,)  # the slug is taken
 
     @extend_schema(request=TeamInputSerializer, responses={201: TeamSerializer})
     def post(self, request):
@@ -509,6 +550,8 @@ class TeamMemberDetailView(TommyAPIView):
 
 class TeamMemberInviteView(TommyAPIView):
     """POST /team/members/invite — by user_id, or by email/mobile (a pending user is created when needed)."""
+
+    openapi_errors = (409,)  # already a member
 
     @extend_schema(request=TeamMemberInviteSerializer, responses={200: TeamMemberSerializer, 201: TeamMemberSerializer})
     def post(self, request):

@@ -9,7 +9,9 @@ from rest_framework.views import APIView
 from api.tommy.context import EmployeeMixin, ManagerMixin, TommyContextMixin
 from core.api.base import CallerScopeMixin, FamilyViewMixin, OrjsonRenderer, UnknownPathMixin
 from core.api.errors import Problem
+from core.api.openapi import FIELD_MESSAGES
 from core.api.pagination import PagePerPagination
+from core.api.parsers import JSONParser
 
 
 class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
@@ -18,8 +20,20 @@ class TommyViewMixin(TommyContextMixin, CallerScopeMixin, FamilyViewMixin):
     validation_status = 422
     www_authenticate = 'Basic realm="crewdesk"'
     renderer_classes = [OrjsonRenderer]
-    parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
     pagination_class = PagePerPagination
+    error_component = "TommyError"
+    error_schema = {
+        "type": "object",
+        "required": ["error", "code", "message", "request_id"],
+        "properties": {
+            "error": {"type": "boolean", "enum": [True]},
+            "code": {"type": "string", "example": "VALIDATION_ERROR"},
+            "message": {"type": "string"},
+            "request_id": {"type": "string"},
+            "details": FIELD_MESSAGES,
+        },
+    }
 
     def render_problem(self, problem: Problem) -> dict:
         body = {"error": True, "code": problem.code, "message": problem.message, "request_id": self.request_id()}

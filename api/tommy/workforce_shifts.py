@@ -195,6 +195,8 @@ class ShiftRequestMixin:
 class EmployeeShiftRequestViewSet(ShiftRequestMixin, EmployeeViewSet):
     """POST /workforce/shift_requests, PUT/DELETE /workforce/shift_requests/{id}: the caller's own requests."""
 
+    openapi_errors = {"update": (409,)}  # another request for the shift is approved
+
     def request_queryset(self):
         return self.own(self.get_queryset())
 
@@ -227,6 +229,8 @@ class EmployeeShiftRequestViewSet(ShiftRequestMixin, EmployeeViewSet):
 
 class ManagerShiftRequestViewSet(ShiftRequestMixin, ManagerViewSet):
     """GET/POST /workforce/manager/shift_requests and GET/PUT /workforce/manager/shift_requests/{id}."""
+
+    openapi_errors = {"create": (409,), "update": (409,)}  # the shift is taken by another approved request
 
     @extend_schema(responses=ShiftRequestSerializer(many=True))
     def list(self, request):

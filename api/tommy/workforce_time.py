@@ -65,6 +65,8 @@ class _AttendanceBase(_ListRetrieveMixin):
 class AttendanceViewSet(_AttendanceBase, EmployeeViewSet):
     """/workforce/attendances: the caller's clock sessions in the current team."""
 
+    openapi_errors = {"create": (409,)}  # already clocked in
+
     def get_queryset(self):
         return self.own(super().get_queryset())
 
@@ -91,6 +93,8 @@ class AttendanceViewSet(_AttendanceBase, EmployeeViewSet):
 
 class ManagerAttendanceViewSet(_AttendanceBase, ManagerViewSet):
     """/workforce/manager/attendances: every clock session of the team."""
+
+    openapi_errors = {"create": (409,)}  # the employee is already clocked in
 
     @extend_schema(
         request=ManagerAttendanceInputSerializer, responses={201: AttendanceSerializer, 200: AttendanceSerializer}

@@ -1,5 +1,6 @@
 """What every family facade shares: credentials read per family, one exception path, fast JSON rendering."""
 
+import logging
 from functools import cache
 
 import orjson
@@ -7,11 +8,15 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.module_loading import import_string
 from rest_framework import renderers
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.metadata import BaseMetadata
 from rest_framework.response import Response
 
 from core.api.errors import Problem, problem_from_exception
+from core.json_values import json_safe_copy
 from core.request_id import get_request_id
+
+logger = logging.getLogger("crewdesk.api")
 
 
 @cache
@@ -25,7 +30,17 @@ class OrjsonRenderer(renderers.JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS, default=str)
+        except orjson.JSONEncodeError:  # a stored integer beyond 64 bits, nesting beyond orjson's limit
+            logger.warning("A value could not be rendered as stored; rendering a JSON-safe copy", exc_info=True)
+            return orjson.dumps(json_safe_copy(data), option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
+class LengthRequired(APIException):
+    status_code = 411
+    default_detail = "Send the body with a Content-Length header; chunked request bodies are not accepted."
+    default_code = "length_required"
 
 
 class AllowedMethodsMetadata(BaseMetadata):
@@ -47,6 +62,10 @@ class FamilyViewMixin:
         return [cls() for cls in _authentication_classes(self.family)]
 
     def initial(self, request, *args, **kwargs):
+        # Django reads CONTENT_LENGTH bytes of a body, so a chunked body (Transfer-Encoding, no Content-Length) was
+        # read as empty: a chunked PUT /ui-settings replaced the settings with {}. Refused before anything reads it.
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            raise LengthRequired()
         # DRF parses JSON straight from the stream, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never applies to it:
         # refuse an oversized non-multipart body before anything reads it (file uploads are spooled by Django).
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -58,6 +77,22 @@ class FamilyViewMixin:
             if length > limit:
                 raise RequestDataTooBig(f"The request body is larger than {limit} bytes.")
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Render here, inside the view, instead of in Django's handler after the view returned: an error while
+        rendering then reaches the family's exception handler (its envelope), where before it escaped DRF and
+        became Django's HTML 500 page."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and not response.is_rendered:
+            # dispatch() sets view.response only after this returns; renderers read it (JSON:API: errors or data)
+            self.response = response
+            try:
+                response.render()
+            except Exception as exc:
+                response = super().finalize_response(request, self.handle_exception(exc), *args, **kwargs)
+                self.response = response
+                response.render()
+        return response
 
     def get_exception_handler(self):
         return self.family_exception_handler
@@ -113,9 +148,16 @@ class PublicEndpointMixin:
 
 
 class UnknownPathMixin(PublicEndpointMixin):
-    """Answers every method on an unknown path under a family prefix with that family's 404 envelope."""
+    """Answers every method on an unknown path under a family prefix with that family's 404 envelope.
+
+    With `answer_status` 400 or 500 it is also Django's handler400/handler500 under the family's prefix
+    (config/urls.py): an error raised outside any view (in a middleware) is still answered in the envelope."""
+
+    answer_status = 404
 
     def initial(self, request, *args, **kwargs):
-        from rest_framework.exceptions import NotFound
-
+        if self.answer_status == 400:
+            raise ParseError("The request was refused as malformed.")
+        if self.answer_status == 500:
+            raise APIException("Internal server error.")
         raise NotFound("No such endpoint.")

@@ -32,6 +32,11 @@ class PagePerPagination(BasePagination):
 
     default_per = 100
     max_per = 1000
+    # documented on every paginated list (core.api.openapi)
+    response_headers = {
+        "X-Total-Count": {"schema": {"type": "integer"}, "description": "Rows in the whole list."},
+        "Link": {"schema": {"type": "string"}, "description": 'RFC 8288 links: rel="first", "last", "prev", "next".'},
+    }
 
     def _read_params(self, request) -> None:
         self.request = request
@@ -69,6 +74,12 @@ class PagePerPagination(BasePagination):
             links.append(f'<{self._url(self.page + 1)}>; rel="next"')
         return Response(data, headers={"X-Total-Count": str(self.total), "Link": ", ".join(links)})
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            _query_int("page", "Page number, from 1.", minimum=1, maximum=MAX_PAGE, default=1),
+            _query_int("per", "Rows per page.", minimum=1, maximum=self.max_per, default=self.default_per),
+        ]
+
 
 class PageLimitOffsetPagination(BasePagination):
     """Courier: `page[limit]` / `page[offset]` with per-endpoint bounds; meta keys as the document's sample shows."""
@@ -90,3 +101,19 @@ class PageLimitOffsetPagination(BasePagination):
     def get_paginated_response(self, data):
         meta = {"page[limit]": self.limit, "page[offset]": self.offset, "page[total]": self.total}
         return Response({"results": data, "meta": meta})
+
+    def get_schema_operation_parameters(self, view):
+        minimum, maximum, default = getattr(view, "page_limit_bounds", None) or (
+            self.min_limit,
+            self.max_limit,
+            self.default_limit,
+        )
+        return [
+            _query_int("page[limit]", "Rows per page.", minimum=minimum, maximum=maximum, default=default),
+            _query_int("page[offset]", "Rows to skip.", minimum=0, maximum=MAX_OFFSET, default=0),
+        ]
+
+
+def _query_int(name: str, description: str, *, minimum: int, maximum: int, default: int) -> dict:
+    schema = {"type": "integer", "minimum": minimum, "maximum": maximum, "default": default}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}

@@ -2,25 +2,13 @@
 
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin
+from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin, UserJournalInline
 from messaging.models import Chat, ChatMessage, ChatParticipant
 
 
-class ChatParticipantInline(admin.TabularInline):
+class ChatParticipantInline(UserJournalInline):
     model = ChatParticipant
-    extra = 0
     fields = ("user", "joined_at", "last_read_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Chat)

@@ -24,6 +24,7 @@ SHORT_NAMES = {
     "locmem": "messaging.push.local.LocMemBackend",
     "file": "messaging.push.local.FileBackend",
     "providers": "messaging.push.providers.ProvidersBackend",
+    "dummy": "messaging.push.local.DummyBackend",
 }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from messaging.push.base import BasePushBackend, PushMessage, PushResult
+from messaging.push.base import BasePushBackend, PermanentPushError, PushMessage, PushResult
 from messaging.sms.file import append_line
 
 
@@ -38,3 +38,11 @@ class FileBackend(BasePushBackend):
         line = {k: v for k, v in asdict(message).items() if k != "credential"}
         append_line(Path(settings.PUSH_FILE_PATH), json.dumps(line, ensure_ascii=False) + "\n")
         return PushResult(provider_id=f"file-{message.reference}")
+
+
+class DummyBackend(BasePushBackend):
+    """Push switched off (the default with DEBUG off until PUSH_BACKEND names a provider): nothing pretends to be
+    sent; each push delivery fails with this reason, which the multicast's report shows."""
+
+    def send(self, message: PushMessage) -> PushResult:
+        raise PermanentPushError("Push is not configured on this server (PUSH_BACKEND=dummy).")

@@ -1,17 +1,20 @@
 import datetime
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 
+from core.redaction import mask_secrets
 from messaging.sms.base import BaseSmsBackend, SendResult, SmsMessage
 from messaging.sms.file import append_line, references_in
 from messaging.sms.local import LocalNumbersMixin
 
 
 class ConsoleBackend(LocalNumbersMixin, BaseSmsBackend):
-    """Prints each SMS to stdout (`make run`), so a login code can be read from the worker's output.
+    """Prints each SMS to stdout (`make run`) with its codes and tokens masked — stdout is the worker's log — and
+    appends the whole text to SMS_FILE_PATH (var/sms.jsonl), the local outbox where a developer reads a login code.
 
     It also notes each reference (never the body) in SMS_CONSOLE_JOURNAL, so it can answer whether it already
     printed a text whose worker died before recording it.
@@ -21,9 +24,10 @@ class ConsoleBackend(LocalNumbersMixin, BaseSmsBackend):
         self.stream = stream or sys.stdout
 
     def send(self, message: SmsMessage) -> SendResult:
+        append_line(Path(settings.SMS_FILE_PATH), json.dumps(asdict(message), ensure_ascii=False) + "\n")
         self.stream.write(
-            f"\n----- SMS from {message.from_number} to {message.to} -----\n{message.body}\n"
-            f"----- ({message.reference}) -----\n"
+            f"\n----- SMS from {message.from_number} to {message.to} -----\n{mask_secrets(message.body)}\n"
+            f"----- ({message.reference}; the whole text is in {settings.SMS_FILE_PATH}) -----\n"
         )
         self.stream.flush()
         append_line(Path(settings.SMS_CONSOLE_JOURNAL), json.dumps({"reference": message.reference}) + "\n")

@@ -8,12 +8,20 @@ from django.utils import timezone
 
 from accounts.models import OneTimeCode
 from accounts.services.codes import code_consume, code_send, qr_login_consume, qr_login_issue
+from accounts.services.credentials import auth_token_issue
 from core.exceptions import RateLimited, ValidationFailed
 from messaging import sms
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "+79166660002"
+
+
+@pytest.fixture
+def owner_token_row(owner):
+    return auth_token_issue(user=owner)[0]
+
+
 LOGIN = OneTimeCode.Purpose.LOGIN
 
 
@@ -178,33 +186,34 @@ def test_hourly_budget_per_ip(send, settings):
 # --- QR login tokens --------------------------------------------------------------------------------------------------
 
 
-def test_qr_token_logs_in_its_user_once(owner):
-    record, token = qr_login_issue(user=owner)
+def test_qr_token_logs_in_its_user_once(owner, owner_token_row):
+    record, token = qr_login_issue(user=owner, auth_token=owner_token_row)
     assert len(token) == 16
     assert token not in record.code_hash
-    assert qr_login_consume(token=token) == owner
+    spent = qr_login_consume(token=token)
+    assert (spent.user, spent.auth_token) == (owner, owner_token_row)
     with pytest.raises(ValidationFailed) as exc:
         qr_login_consume(token=token)
     assert list(exc.value.details) == ["temp_token"]
 
 
-def test_qr_token_expires(owner, settings):
+def test_qr_token_expires(owner, owner_token_row, settings):
     assert settings.QR_LOGIN_TTL_SECONDS == 60
-    record, token = qr_login_issue(user=owner)
+    record, token = qr_login_issue(user=owner, auth_token=owner_token_row)
     assert 59 <= (record.expires_at - record.created_at).total_seconds() <= 61
     OneTimeCode.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(ValidationFailed, match="expired"):
         qr_login_consume(token=token)
 
 
-def test_unknown_qr_token_fails(owner):
-    qr_login_issue(user=owner)
+def test_unknown_qr_token_fails(owner, owner_token_row):
+    qr_login_issue(user=owner, auth_token=owner_token_row)
     with pytest.raises(ValidationFailed):
         qr_login_consume(token="not-the-token-xx")
 
 
-def test_qr_logins_do_not_use_up_the_phone_sms_budget(owner, send, settings):
+def test_qr_logins_do_not_use_up_the_phone_sms_budget(owner, owner_token_row, send, settings):
     settings.OTP_HOURLY_LIMIT_PER_PHONE = 5
     for _ in range(5):
-        qr_login_issue(user=owner)
+        qr_login_issue(user=owner, auth_token=owner_token_row)
     send(phone=owner.phone)  # today: RateLimited, although no SMS was sent this hour

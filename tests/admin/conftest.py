@@ -30,7 +30,7 @@ def console_data(team, owner, teammate, other_team, outsider, django_capture_on_
     token, token_plaintext = auth_token_issue(user=owner)
     with django_capture_on_commit_callbacks(execute=True):
         issued = code_send(phone=owner.phone, purpose=OneTimeCode.Purpose.LOGIN, ip="10.0.0.1")
-    qr, _ = qr_login_issue(user=teammate)
+    qr, _ = qr_login_issue(user=teammate, auth_token=auth_token_issue(user=teammate)[0])
     device = DeviceFactory(user=owner)
     account = TextAccountFactory(team=team)
     number = TextNumberFactory(account=account)

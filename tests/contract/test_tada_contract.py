@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Invitation, OneTimeCode, User
 from accounts.services.codes import qr_login_issue
+from accounts.services.credentials import auth_token_issue
 from accounts.services.teams import team_create_with_contacts
 from accounts.services.users import device_upsert
 from messaging import sms
@@ -114,7 +115,7 @@ def test_tada_response_matches_documented_sample(entry, caller, django_capture_o
     if "code" in body:
         body["code"] = _send_code(APIClient(), django_capture_on_commit_callbacks)
     if "temp_token" in body:
-        body["temp_token"] = qr_login_issue(user=caller.user)[1]
+        body["temp_token"] = qr_login_issue(user=caller.user, auth_token=auth_token_issue(user=caller.user)[0])[1]
     if entry["path"] == "/api/v3/sms-login":
         sms.outbox.clear()
     path, body = _prepare_teams(entry, caller, path, body)

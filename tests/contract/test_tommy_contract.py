@@ -22,6 +22,7 @@ from tests.contract.workforce_people_calls import PEOPLE_CALLS
 from tests.contract.workforce_shifts_calls import SHIFT_CALLS
 from tests.contract.workforce_time_calls import TIME_CALLS
 from tests.factories import DeviceFactory, UserFactory
+from tests.helpers import user_client
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def call_put_me(ctx):
 def call_verify(ctx):
     user = UserFactory(phone_verified_at=None, dob=date(1990, 1, 1), locale="en", avatar=_png())
     with ctx["captured"](execute=True):
-        APIClient().post(f"/api/v1/users/{user.pk}/send_verification_sms")
+        user_client(user).post(f"/api/v1/users/{user.pk}/send_verification_sms")
     code = re.search(r"(\d{4,})", sms.outbox[-1].body).group(1)
     return APIClient().get("/api/v1/users/verify", {"pin": code, "user_id": user.pk})
 

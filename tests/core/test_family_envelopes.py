@@ -111,3 +111,26 @@ def test_a_value_the_database_refuses_is_a_validation_error_not_a_500(caplog):
     assert (problem.status, problem.code, problem.is_validation) == (400, "VALIDATION_ERROR", True)
     assert "character varying" not in problem.message  # the database's wording stays in the log
     assert "value too long" in caplog.text
+
+
+def test_an_id_beyond_the_databases_integers_is_a_validation_error_not_a_500(db):
+    # found by Schemathesis on the live server: form bodies are strings, so no JSON limit applies, and SQLite's
+    # driver answered OverflowError (PostgreSQL: DataError) for a 25-digit timesheet id
+    from tests.factories import MembershipFactory, UserFactory
+    from tests.helpers import user_client
+
+    manager = UserFactory()
+    MembershipFactory(user=manager, status="owner", is_manager=True)
+    body = {"timesheet_ids": ["2217534391750163058130944"], "status": "denied"}
+    response = user_client(manager).put("/api/v1/workforce/manager/timesheets/bulk_update", body, format="multipart")
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1/", "/courier/v1/", "/inbox/v3/", "/api/v3/"])
+def test_a_path_with_an_encoded_newline_is_the_familys_404_not_an_html_page(client, prefix):
+    """Found by schemathesis: `.` in the catch-all route did not match a newline, so Django's HTML 404 answered."""
+    response = client.get(f"{prefix}workforce/attendances/x%0Ay")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].split(";")[0] in ("application/json", "application/vnd.api+json")

@@ -10,13 +10,16 @@ from messaging.sms.file import FileBackend
 MESSAGE = SmsMessage(to="+79160000001", from_number="+15005550006", body="Your code: 1234", reference="ref-1")
 
 
-def test_console_backend_prints_sender_recipient_and_body():
+def test_console_backend_prints_the_text_with_its_code_masked_and_keeps_it_whole_in_the_file(settings, tmp_path):
+    # the console is the worker's log: before, every login code was printed there (issue 8, item 9)
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     stream = io.StringIO()
     result = ConsoleBackend(stream=stream).send(MESSAGE)
     printed = stream.getvalue()
-    assert "+15005550006" in printed
-    assert "+79160000001" in printed
-    assert "Your code: 1234" in printed
+    assert "from +15005550006 to +79160000001" in printed
+    assert "Your code: ••••" in printed
+    assert "1234" not in printed
+    assert json.loads((tmp_path / "sms.jsonl").read_text())["body"] == "Your code: 1234"
     assert result.provider_id == "console-ref-1"
 
 

@@ -2,9 +2,12 @@
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
 
 from api.tada.countries import countries
 
@@ -36,7 +39,7 @@ def test_get_ping_waits_delay_sec(client, monkeypatch):
     assert slept == [1.5]
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "11", "1e9"])
+@pytest.mark.parametrize("value", ["abc", "-1", "5.5", "10", "1e9", "nan", "inf"])
 def test_get_ping_rejects_bad_or_unbounded_delay(client, monkeypatch, value):
     monkeypatch.setattr("api.tada.accounts.time.sleep", lambda s: pytest.fail("must not sleep"))
     response = client.get(f"/api/v3/ping?delay_sec={value}")
@@ -91,3 +94,39 @@ def test_countries_have_exactly_one_default_russia(client):
 def test_countries_served_from_the_data_file_loaded_once(client):
     assert client.get("/api/v3/countries").json()["result"] == json.loads(COUNTRIES_JSON.read_text("utf-8"))
     assert countries() is countries()
+
+
+# Delayed pings hold a sync worker while they sleep: capped and budgeted (issue 8, item 10)
+
+
+def _delayed_ping(client, delay: float, ip: str = "203.0.113.7"):
+    return client.get(f"/api/v3/ping?delay_sec={delay}", REMOTE_ADDR=ip)
+
+
+def test_only_one_delayed_ping_sleeps_at_a_time_on_the_server(client):
+    # given a delayed ping sleeping in another thread (another worker)
+    sleeping = threading.Thread(target=_delayed_ping, args=(APIClient(), 1.0, "203.0.113.1"))
+    started = time.monotonic()
+    sleeping.start()
+    time.sleep(0.3)
+    try:
+        # when other addresses ask for a delay too, they are refused at once; a plain ping still answers at once
+        for ip in ("203.0.113.2", "198.51.100.9"):
+            refused = _delayed_ping(client, 1.0, ip)
+            assert refused.status_code == 429
+            assert refused.json()["ok"] is False
+            assert int(refused["Retry-After"]) > 0
+        assert client.get("/api/v3/ping").json()["result"] == "pong"
+        assert time.monotonic() - started < 0.9
+    finally:
+        sleeping.join()
+    # then, the slot free again, the next delayed ping sleeps
+    assert _delayed_ping(client, 0.05, "203.0.113.2").status_code == 200
+
+
+def test_an_address_gets_a_bounded_number_of_delayed_pings_a_minute(client, monkeypatch):
+    monkeypatch.setattr("api.tada.accounts.time.sleep", lambda seconds: None)
+    answers = [_delayed_ping(client, 0.01).status_code for _ in range(11)]
+    assert answers == [200] * 10 + [429]
+    assert _delayed_ping(client, 0.01, ip="198.51.100.1").status_code == 200  # another address has its own budget
+    assert client.get("/api/v3/ping?delay_sec=0", REMOTE_ADDR="203.0.113.7").status_code == 200  # no delay: free

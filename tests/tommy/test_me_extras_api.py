@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from accounts.models import Membership, OneTimeCode
+from accounts.models import Membership, OneTimeCode, User
 from core.qr import qr_png
 from tests.factories import MembershipFactory, UserFactory
 from tests.tommy.team_helpers import token_client
@@ -93,8 +93,9 @@ def unverified(db):
 
 
 def send(client, user_id, captured):
+    """Ask as the user `user_id` itself (the endpoint acts only for the caller's own address)."""
     with captured(execute=True):
-        return client.post(f"/api/v1/users/{user_id}/send_verification_email")
+        return token_client(User.objects.get(pk=user_id)).post(f"/api/v1/users/{user_id}/send_verification_email")
 
 
 def emailed_pin() -> str:
@@ -130,11 +131,29 @@ def test_verify_with_wrong_emailed_pin_is_422_and_counts(client, unverified, dja
     assert unverified.email_verified_at is None
 
 
-def test_send_verification_email_is_silent_for_unknown_or_verified(client, owner, django_capture_on_commit_callbacks):
+def test_send_verification_email_is_silent_for_a_verified_email(client, owner, django_capture_on_commit_callbacks):
     owner.email_verified_at = owner.date_joined
     owner.save()
-    for user_id in (owner.pk, 999999):
-        assert send(client, user_id, django_capture_on_commit_callbacks).json() == {"success": True}
+    assert send(client, owner.pk, django_capture_on_commit_callbacks).json() == {"success": True}
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("whose", ["another user", "unknown id"])
+def test_send_verification_email_acts_only_for_the_callers_own_address(
+    owner, unverified, whose, django_capture_on_commit_callbacks
+):
+    # before: any caller, even anonymous, made Crewdesk mail a code to any user id
+    user_id = unverified.pk if whose == "another user" else 999999
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(owner).post(f"/api/v1/users/{user_id}/send_verification_email")
+    assert_envelope(response, 403, "FORBIDDEN")
+    assert mail.outbox == []
+
+
+def test_send_verification_email_needs_credentials(client, unverified, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/users/{unverified.pk}/send_verification_email")
+    assert_envelope(response, 401, "UNAUTHORIZED")
     assert mail.outbox == []
 
 
@@ -144,5 +163,5 @@ def test_send_verification_email_twice_is_429(client, unverified, django_capture
     assert len(mail.outbox) == 1
 
 
-def test_send_verification_email_non_numeric_id_is_404(client):
-    assert_envelope(client.post("/api/v1/users/abc/send_verification_email"), 404, "NOT_FOUND")
+def test_send_verification_email_non_numeric_id_is_404(owner):
+    assert_envelope(token_client(owner).post("/api/v1/users/abc/send_verification_email"), 404, "NOT_FOUND")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import OneTimeCode, User
 from messaging import sms
 from tests.factories import UserFactory
+from tests.helpers import user_client
 from tests.tommy.test_users_api import assert_envelope
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,9 @@ def unverified(db):
 
 
 def send(client, user_id, captured):
+    """Ask as the user `user_id` itself (the endpoint acts only for the caller's own mobile)."""
     with captured(execute=True):
-        return client.post(f"/api/v1/users/{user_id}/send_verification_sms")
+        return user_client(User.objects.get(pk=user_id)).post(f"/api/v1/users/{user_id}/send_verification_sms")
 
 
 def last_code() -> str:
@@ -35,11 +37,26 @@ def test_send_verification_sms_texts_a_code(client, unverified, django_capture_o
     assert OneTimeCode.objects.filter(user=unverified, purpose=OneTimeCode.Purpose.VERIFY).count() == 1
 
 
-def test_send_verification_sms_is_silent_for_unknown_or_verified(client, owner, django_capture_on_commit_callbacks):
-    for user_id in (owner.pk, 999999):  # owner's phone is already verified
-        response = send(client, user_id, django_capture_on_commit_callbacks)
-        assert response.status_code == 200
-        assert response.json() == {"success": True}
+def test_send_verification_sms_is_silent_for_a_verified_mobile(client, owner, django_capture_on_commit_callbacks):
+    response = send(client, owner.pk, django_capture_on_commit_callbacks)  # owner's phone is already verified
+    assert response.status_code == 200
+    assert response.json() == {"success": True}
+    assert sms.outbox == []
+
+
+@pytest.mark.parametrize("whose", ["another user", "unknown id"])
+def test_send_verification_sms_acts_only_for_the_callers_own_mobile(
+    owner, unverified, whose, django_capture_on_commit_callbacks
+):
+    user_id = unverified.pk if whose == "another user" else 999999
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client(owner).post(f"/api/v1/users/{user_id}/send_verification_sms")
+    assert_envelope(response, 403, "FORBIDDEN")
+    assert sms.outbox == []
+
+
+def test_send_verification_sms_needs_credentials(client, unverified):
+    assert_envelope(client.post(f"/api/v1/users/{unverified.pk}/send_verification_sms"), 401, "UNAUTHORIZED")
     assert sms.outbox == []
 
 
@@ -51,8 +68,8 @@ def test_send_verification_sms_twice_is_429_in_envelope(client, unverified, djan
     assert len(sms.outbox) == 1
 
 
-def test_send_verification_sms_non_numeric_id_is_404(client):
-    assert_envelope(client.post("/api/v1/users/abc/send_verification_sms"), 404, "NOT_FOUND")
+def test_send_verification_sms_non_numeric_id_is_404(owner):
+    assert_envelope(user_client(owner).post("/api/v1/users/abc/send_verification_sms"), 404, "NOT_FOUND")
 
 
 @pytest.mark.parametrize("lookup", ["user_id", "mobile", "email"])

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 from rest_framework_json_api import serializers as jsonapi
 
+from core.api.validators import FreeformJSON
 from core.exceptions import NotFoundError, ValidationFailed
 from core.phones import normalize_phone
 from messaging import selectors
@@ -88,7 +89,7 @@ class TextSerializer(jsonapi.ModelSerializer):
 
 class TextCreateSerializer(serializers.Serializer):
     account_id = serializers.UUIDField()
-    callback_json = serializers.JSONField(required=False, allow_null=True, default=None)
+    callback_json = serializers.JSONField(required=False, allow_null=True, default=None, validators=[FreeformJSON()])
     callback_one_off = serializers.BooleanField(default=True)
     callback_status_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")
     callback_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")

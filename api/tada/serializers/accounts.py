@@ -12,6 +12,8 @@ from accounts.permissions import contact_permissions, team_permissions
 from accounts.services.teams import icon_dimensions
 from accounts.visibility import Level, Person, attach_invitation_sent, person_as_seen
 from api import people
+from core.api.validators import FreeformJSON
+from core.json_values import ADDRESS_BOOK
 from core.phones import display_phone
 
 UTC = datetime.UTC
@@ -73,7 +75,9 @@ class DeviceWriteSerializer(serializers.Serializer):
 class AddressBookInputSerializer(serializers.Serializer):
     """PUT /devices/{device_id}/address-book: free-form contact objects; `phones` checked by the service."""
 
-    contacts = serializers.ListField(child=serializers.DictField(), allow_empty=True)
+    contacts = serializers.ListField(
+        child=serializers.DictField(), allow_empty=True, validators=[FreeformJSON(ADDRESS_BOOK)]
+    )
 
 
 class AddressBookAccountSerializer(serializers.Serializer):
@@ -396,6 +400,18 @@ class TeamSerializer(serializers.Serializer):
             for name in JOIN_OMITS:
                 data.pop(name, None)
         return data
+
+
+@extend_schema_serializer(component_name="TadaTeamJoined")
+class TeamJoinedSerializer(TeamSerializer):
+    """The `teams/join` answer: a Team without the fields the document's join sample omits (JOIN_OMITS).
+    Describes the shape for the OpenAPI schema; the view renders TeamSerializer with `reduced=True`."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in JOIN_OMITS:
+            fields.pop(name, None)
+        return fields
 
 
 class MeSerializer(serializers.Serializer):

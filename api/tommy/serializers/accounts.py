@@ -4,12 +4,14 @@ Input serializers validate shape and types only and hand service-ready keyword a
 """
 
 from django.contrib.auth.base_user import BaseUserManager
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Device, Membership, User
 from accounts.selectors import TEAM_MEMBER, USER
 from accounts.visibility import Level, attach_invitation_sent
 from api import people
+from core.api.validators import FreeformJSON
 from core.phones import normalize_phone
 
 
@@ -218,7 +220,7 @@ class SettingContextSerializer(serializers.Serializer):
 class SettingDataSerializer(serializers.Serializer):
     """`SettingData`: `data` (any JSON value but null, required), `context`, `_format` (leading underscore)."""
 
-    data = serializers.JSONField()
+    data = serializers.JSONField(validators=[FreeformJSON()])
     context = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     def get_fields(self):
@@ -305,6 +307,8 @@ class TeamInputSerializer(serializers.Serializer):
         return value
 
 
+# Named apart from `Team.features` (an inline object), which generated clients call `TeamFeatures` too.
+@extend_schema_serializer(component_name="TeamFeatureSet")
 class TeamFeaturesSerializer(serializers.Serializer):
     features = serializers.DictField()
 

@@ -30,7 +30,9 @@ class ContactSerializer(serializers.Serializer):
     def person_ids(contacts) -> list[int]:
         return [c.friend_id for c in contacts if c.friend_id]
 
-    friend_id = serializers.IntegerField()
+    friend_id = serializers.IntegerField(
+        allow_null=True, help_text="null in an invitation's `contact` to someone who is not a user yet"
+    )
     favorite = serializers.BooleanField()
     mute = serializers.BooleanField()
     personal = serializers.BooleanField()

@@ -3,13 +3,14 @@
 from rest_framework import serializers
 
 from automations.models import Sync
+from core.api.validators import FreeformJSON
 
 
 class DemoDataApplySerializer(serializers.Serializer):
     """`seed_type` is checked by the service (its error is the documented "Invalid seed type")."""
 
     seed_type = serializers.JSONField(required=False, allow_null=True, default=None)
-    options = serializers.JSONField(required=False, allow_null=True, default=None)
+    options = serializers.JSONField(required=False, allow_null=True, default=None, validators=[FreeformJSON()])
 
 
 class DemoDataApplyResponseSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
 from api.tommy.serializers.accounts import TeamMemberInputSerializer, TeamMemberSerializer
+from core.api.validators import FreeformJSON
 from workforce.models import ShiftQuestion, WorkforceSettings
 from workforce.services.settings import WRITABLE as WORKFORCE_SETTINGS_FIELDS
 
@@ -61,7 +62,7 @@ class WorkforceInputSerializer(serializers.Serializer):
     shift_forgot_clockout_minutes = _minutes()
     shift_notifications_enabled = serializers.BooleanField(required=False)
     event_notifications_enabled = serializers.BooleanField(required=False)
-    data = serializers.DictField(required=False)
+    data = serializers.DictField(required=False, validators=[FreeformJSON()])
 
 
 # --- employees ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import django_filters
 from rest_framework import serializers
 
 from accounts.models import User
+from core.api.validators import FreeformJSON
 from core.exceptions import ValidationFailed
 from workforce.models import Shift, ShiftRequest
 
@@ -62,7 +63,7 @@ class ShiftInputSerializer(serializers.Serializer):
     role = serializers.CharField(max_length=100, required=False, allow_blank=True)
     department = serializers.CharField(max_length=100, required=False, allow_blank=True)
     details = serializers.CharField(required=False, allow_blank=True)
-    data = serializers.JSONField(required=False)
+    data = serializers.JSONField(required=False, validators=[FreeformJSON()])
     assignee_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     force = serializers.BooleanField(required=False, default=False)
 

@@ -8,6 +8,7 @@ Additions to the documented shapes (read-only): attendance `team_id`, `started_a
 
 from rest_framework import serializers
 
+from core.api.validators import FreeformJSON
 from workforce.models import Attendance, AttendancePunch, Timesheet, TimesheetItem
 from workforce.services.attendance import CHANNELS, DEFAULT_CHANNEL
 
@@ -62,7 +63,7 @@ class AttendanceInputSerializer(_LocationFields):
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
     event_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     location_name = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=255)
-    image = serializers.DictField(required=False, allow_null=True)
+    image = serializers.DictField(required=False, allow_null=True, validators=[FreeformJSON()])
     channel = serializers.ChoiceField(choices=CHANNELS, required=False, default=DEFAULT_CHANNEL)
 
 
