@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_courier_people'),
+        ('accounts', '0006_courier_people'),
         ('messaging', '0003_two_way_sms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -19,7 +19,7 @@ def fill_uids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_contact_sent_invitation_names")]
+    dependencies = [("accounts", "0005_token_issued_by")]
 
     operations = [
         migrations.AddField(model_name="membership", name="uid", field=models.UUIDField(null=True, editable=False)),
