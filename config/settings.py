@@ -298,7 +298,7 @@ SMS_REPLY_WINDOW_DAYS = env_int("SMS_REPLY_WINDOW_DAYS", 7)
 # --- Multicasts, push, email (issue 13; messaging/services/multicasts/) ---------------------------------------------
 # Recipients per fan-out task; a multicast whose deliveries stay `sending` this long lost its worker (the sweeper).
 MULTICAST_CHUNK_SIZE = env_int("MULTICAST_CHUNK_SIZE", 500)
-MULTICAST_STUCK_AFTER_SECONDS = env_int("MULTICAST_STUCK_AFTER_SECONDS", 300)
+MULTICAST_STUCK_AFTER_SECONDS = env_int("MULTICAST_STUCK_AFTER_SECONDS", 600)
 # The estimate's SMS price: per segment (a decimal string) and its currency.
 SMS_COST_PER_SEGMENT = env_str("SMS_COST_PER_SEGMENT", "0.0079")
 SMS_COST_CURRENCY = env_str("SMS_COST_CURRENCY", "USD")

@@ -104,7 +104,7 @@ class UserEmailViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         )
         return one(self.render_one(email), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="send")
     def send(self, request, *args, **kwargs):
         email = self.get_object()
@@ -190,7 +190,7 @@ class UserEmailAttachmentViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         }
         return Response(ticket, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="process-upload")
     def process_upload(self, request, *args, **kwargs):
         attachment = services.attachment_process(attachment=self.get_object())

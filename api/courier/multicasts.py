@@ -150,7 +150,7 @@ class MulticastViewSet(CourierDocumentViewSet):
             )
         )
 
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="retry-failed")
     def retry_failed(self, request, *args, **kwargs):
         multicast = self.get_object()
@@ -158,7 +158,7 @@ class MulticastViewSet(CourierDocumentViewSet):
         multicast_ops.multicast_retry_failed(multicast=multicast)
         return one(self.render_one(multicast), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="cancel")
     def cancel(self, request, *args, **kwargs):
         multicast = self.get_object()
