@@ -23,11 +23,10 @@ from api.courier.documents import (
 from api.courier.multicast_common import multicast_answer, render_multicast, template_fields
 from api.courier.sms_common import not_found, organization_of, uuid_param
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
-from messaging import templating
 from messaging.models import Multicast, UserNotification
 from messaging.services import multicast_ops
 from messaging.services import recipients as recipient_rules
-from messaging.services.multicasts import multicast_estimate, multicast_send, template_get
+from messaging.services.multicasts import multicast_check, multicast_estimate, multicast_send
 
 LIST_PARAMS = ("filter[cmp-created-at]",)
 
@@ -110,13 +109,10 @@ class MulticastViewSet(CourierDocumentViewSet):
     def estimate(self, request, *args, **kwargs):
         """What a multicast with this body would cost, without storing or sending anything."""
         parsed = self._parsed(request)
-        template = template_get(team=parsed["team"], template_id=parsed["template_id"])
-        parts = template.parts()
-        from messaging.services.multicasts import _channels, check_template_data
-
-        channels = _channels(parts, parsed["channels"])
-        parts = templating.parts_for(parts, channels)
-        check_template_data(parts=parts, data=parsed["params"], field="data")
+        checked = multicast_check(
+            team=parsed["team"], template_id=parsed["template_id"], params=parsed["params"], channels=parsed["channels"]
+        )
+        template, parts, channels = checked.template, checked.parts, checked.channels
         found = multicast_estimate(
             team=parsed["team"], parts=parts, params=parsed["params"], target=parsed["target"], channels=channels
         )

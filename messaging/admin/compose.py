@@ -19,7 +19,7 @@ from messaging import templating
 from messaging.models import IndividualGroup, MessageTemplate, Multicast
 from messaging.models.multicasts import CHANNELS
 from messaging.services import recipients as recipient_rules
-from messaging.services.multicasts import multicast_estimate, multicast_preview, multicast_send
+from messaging.services.multicasts import multicast_check, multicast_estimate, multicast_preview, multicast_send
 
 
 class ComposeForm(forms.Form):
@@ -73,6 +73,9 @@ def compose_view(model_admin, request):
         template = form.cleaned_data["template"]
         channels = [c for c in form.cleaned_data["channels"] if c in templating.channels_of(template.parts())]
         try:
+            checked = multicast_check(
+                team=team, template_id=template.template_id, params=form.params(), channels=channels or None
+            )
             if request.POST.get("send"):
                 multicast = multicast_send(
                     team=team,
@@ -80,14 +83,14 @@ def compose_view(model_admin, request):
                     params=form.params(),
                     by=request.user,
                     target=form.target(),
-                    channels=channels or None,
+                    channels=checked.channels,
                     source=Multicast.Source.CONSOLE,
                 )
                 model_admin.message_user(request, "Sending: this page follows its progress.")
                 return HttpResponseRedirect(reverse("admin:messaging_multicast_change", args=[multicast.pk]))
-            parts = templating.parts_for(template.parts(), channels)
+            parts = checked.parts
             estimate = multicast_estimate(
-                team=team, parts=parts, params=form.params(), target=form.target(), channels=channels
+                team=team, parts=parts, params=form.params(), target=form.target(), channels=checked.channels
             )
             first = (
                 recipient_rules.recipients(

@@ -32,7 +32,7 @@ def template_get(*, team: Team, template_id: str, field: str = "template_id") ->
     return template
 
 
-def _channels(parts: dict, channels: Iterable[str] | None) -> list[str]:
+def channels_for_template(parts: dict, channels: Iterable[str] | None) -> list[str]:
     offered = templating.channels_of(parts)
     if channels is None:
         return offered
@@ -51,6 +51,27 @@ def check_template_data(*, parts: dict, data: dict, field: str = "data") -> None
     if problems:
         details = {f"{field}.{name}": messages for name, messages in problems.items()}
         raise ValidationFailed(f"The template data does not fit the template: {_summary(problems)}", details=details)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A template and data that fit: the template, the parts its chosen channels use, and those channels."""
+
+    template: MessageTemplate
+    parts: dict
+    channels: list[str]
+
+
+def multicast_check(
+    *, team: Team, template_id: str, params: dict, channels: Iterable[str] | None = None, data_field: str = "data"
+) -> Checked:
+    """The checks of `multicast_send` without storing anything (the estimate and the compose page use them): the
+    template exists, the channels are known and offered by it, and the data fits the parts of those channels."""
+    template = template_get(team=team, template_id=template_id, field="template_id")
+    chosen = channels_for_template(template.parts(), channels)
+    parts = templating.parts_for(template.parts(), chosen)
+    check_template_data(parts=parts, data=params, field=data_field)
+    return Checked(template, parts, chosen)
 
 
 def _summary(problems: dict[str, list[str]]) -> str:
@@ -110,11 +131,10 @@ def multicast_send(
     stored). `channels` limits the channels (default: every channel the template has content for).
     """
     params = dict(params or {})
-    template = template_get(team=team, template_id=template_id, field="template_id")
-    parts = template.parts()
-    chosen = _channels(parts, channels)
-    parts = templating.parts_for(parts, chosen)
-    check_template_data(parts=parts, data=params, field=data_field)
+    checked = multicast_check(
+        team=team, template_id=template_id, params=params, channels=channels, data_field=data_field
+    )
+    template, chosen = checked.template, checked.channels
     resolved = _target(
         team=team,
         recipients=recipients,
@@ -129,7 +149,7 @@ def multicast_send(
         source=source,
         message_template=template,
         template_id=template.template_id,
-        parts=parts,
+        parts=checked.parts,
         data=params,
         filter_type=resolved.filter_type,
         filter_value=resolved.filter_value,
