@@ -95,7 +95,16 @@ def group_embed(group, lens) -> dict:
     }
 
 
-def render_multicast(multicast: Multicast, request, *, include_group: bool, include_ids: bool) -> dict:
+def channel_counts(multicasts) -> dict[int, dict]:
+    """Per multicast: channel → {queued, sending, sent, delivered, failed, cancelled}, for a page in one query."""
+    from messaging.services.multicast_ops import channel_counts as counts
+
+    return counts(multicast_ids=[m.pk for m in multicasts])
+
+
+def render_multicast(
+    multicast: Multicast, request, *, include_group: bool, include_ids: bool, counts: dict | None = None
+) -> dict:
     creator = multicast.created_by
     attributes = {
         "created-at": iso(multicast.created_at),
@@ -112,6 +121,7 @@ def render_multicast(multicast: Multicast, request, *, include_group: bool, incl
         # Crewdesk additions: the progress the console shows.
         "channels": multicast.channels,
         "recipients-count": multicast.recipients_total,
+        "channel-counts": (counts or {}).get(multicast.pk) or {c: {} for c in multicast.channels},
     }
     if include_group:
         group = multicast.individual_group

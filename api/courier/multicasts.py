@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from accounts.models import Membership
 from accounts.permissions import Action
@@ -20,7 +21,7 @@ from api.courier.documents import (
     resource,
     uuid_or_none,
 )
-from api.courier.multicast_common import multicast_answer, render_multicast, template_fields
+from api.courier.multicast_common import channel_counts, multicast_answer, render_multicast, template_fields
 from api.courier.sms_common import not_found, organization_of, uuid_param
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
 from messaging.models import Multicast, UserNotification
@@ -55,12 +56,13 @@ class MulticastViewSet(CourierDocumentViewSet):
             )
         return queryset
 
-    def render_one(self, multicast: Multicast) -> dict:
+    def render_one(self, multicast: Multicast, counts: dict | None = None) -> dict:
         return render_multicast(
             multicast,
             self.request,
             include_group=bool_param(self.request, "include-individual-group"),
             include_ids=bool_param(self.request, "include-individual-ids"),
+            counts=channel_counts([multicast]) if counts is None else counts,
         )
 
     def get_object(self) -> Multicast:
@@ -71,7 +73,11 @@ class MulticastViewSet(CourierDocumentViewSet):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_multicasts_list")
     def list(self, request, *args, **kwargs):
-        return self.page(self.get_queryset())
+        rows = self.paginator.paginate_queryset(self.get_queryset(), request, view=self)
+        counts = channel_counts(rows)
+        meta = {"page[limit]": self.paginator.limit, "page[offset]": self.paginator.offset}
+        meta["page[total]"] = self.paginator.total
+        return Response({"data": [self.render_one(m, counts) for m in rows], "meta": meta})
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def retrieve(self, request, *args, **kwargs):

@@ -51,6 +51,20 @@ def multicast_report(*, multicast: Multicast) -> Report:
     return report
 
 
+def channel_counts(*, multicast_ids: list[int]) -> dict[int, dict]:
+    """The progress of several multicasts at once (one grouped query): id → channel → status → count."""
+    found: dict[int, dict] = {}
+    rows = (
+        Delivery.objects.filter(multicast_id__in=multicast_ids)
+        .values_list("multicast_id", "channel", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for multicast_id, channel, status, n in rows:
+        found.setdefault(multicast_id, {}).setdefault(channel, dict.fromkeys(REPORT_STATUSES, 0))[status] = n
+    return found
+
+
 @transaction.atomic
 def multicast_cancel(*, multicast: Multicast) -> int:
     """Stop what has not gone yet: queued deliveries and chunks not fanned out are cancelled (deliveries a worker

@@ -51,6 +51,9 @@ def test_create_answers_at_once_and_fans_out(bearer_client, team, template, crew
     got = bearer_client.get(f"{URL}{data['id']}/").json()["data"]["attributes"]
     assert got["status"] == "complete"
     assert got["recipients-count"] == 4
+    assert got["channel-counts"]["sms"]["sent"] == 4
+    listed = bearer_client.get(URL).json()["data"][0]["attributes"]
+    assert listed["channel-counts"]["sms"]["sent"] == 4
 
 
 @pytest.mark.parametrize(

@@ -156,3 +156,5 @@ def test_communication_summary(bearer_client, outsider_bearer_client, notified):
         "message-senders" not in bearer_client.get(SUMMARIES, {"individual-id": str(notified[0].uid)}).json()["summary"]
     )
     assert outsider_bearer_client.get(SUMMARIES, {"individual-id": str(notified[0].uid)}).status_code == 404
+    assert APIClient().get(SUMMARIES, {"individual-id": str(notified[0].uid)}).status_code == 401
+    assert bearer_client.get(SUMMARIES, {"individual-id": "nope"}).status_code == 400
