@@ -11,6 +11,7 @@ from accounts.models import Device, Membership
 from accounts.permissions import Action
 from api.courier.documents import CourierDocumentViewSet, attributes_of, bool_param, iso, one, resource, uuid_or_none
 from api.courier.notifications import IndividualAccessMixin
+from api.courier.serializers.notifications import AppCredentialSerializer, UserDeviceLogSerializer, UserDeviceSerializer
 from api.courier.sms_common import organization_of
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
 from messaging.models import AppCredential, DeviceLog
@@ -106,11 +107,11 @@ class UserDeviceViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_user_devices_list")
+    @extend_schema(responses={200: UserDeviceSerializer(many=True)}, operation_id="courier_v1_user_devices_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserDeviceSerializer})
     def create(self, request, *args, **kwargs):
         values = attributes_of(request, "user-devices")
         kind = values.get("type")
@@ -138,7 +139,7 @@ class UserDeviceViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         device = Device.objects.select_related("individual").get(pk=device.pk)
         return one(self.render_one(device), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: UserDeviceLogSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="get-logs")
     def get_logs(self, request, *args, **kwargs):
         device = self.get_queryset().filter(uid=uuid_or_none(kwargs["uid"])).first()
@@ -229,15 +230,15 @@ class AppCredentialViewSet(CourierDocumentViewSet):
             fields["data"] = values["data"]
         return fields
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="courier_v1_app_credentials_list")
+    @extend_schema(responses={200: AppCredentialSerializer(many=True)}, operation_id="courier_v1_app_credentials_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: AppCredentialSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: AppCredentialSerializer})
     def create(self, request, *args, **kwargs):
         values = attributes_of(request, "app-credentials")
         team = organization_of(uuid_or_none(values.get("organization_id")), self.caller_team_ids())
@@ -249,7 +250,7 @@ class AppCredentialViewSet(CourierDocumentViewSet):
         credential = push_setup.app_credential_create(team=team, type=values["type"], **fields)
         return one(self.render_one(credential), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: AppCredentialSerializer})
     def partial_update(self, request, *args, **kwargs):
         credential = self.get_object()
         self.require(Action.CONFIGURE_MESSAGING, team_id=credential.team_id)

@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Device
 from messaging import push, sms
 from messaging.crypto import UnreadableSecret, decrypt_json
 from messaging.models import (
@@ -187,8 +188,6 @@ def _credentials(team_id: int) -> dict[str, dict]:
 def send_push(*, chunk_id: int, multicast_id: int) -> int:
     """Push the chunk's push deliveries to every device of each recipient; a device-log row per push. A delivery
     is sent when at least one device took it."""
-    from accounts.models import Device
-
     plan = plan_of(multicast_id)
     claimed = claim(chunk_id=chunk_id, channel=Delivery.Channel.PUSH, team_id=plan.team_id)
     if not claimed:
