@@ -14,7 +14,7 @@ from accounts.permissions import Action
 from api.courier.base import CourierFlatAPIView
 from api.courier.documents import CourierDocumentViewSet, attributes_of, bool_param, iso, one, resource, uuid_or_none
 from api.courier.notifications import IndividualAccessMixin
-from api.courier.serializers.notifications import UserEmailAttachmentSerializer, UserEmailSerializer
+from api.courier.serializers.notifications import CourierUserEmailAttachmentSerializer, CourierUserEmailSerializer
 from api.courier.sms_common import not_found, uuid_param
 from core.api.base import PublicEndpointMixin
 from core.exceptions import NotFoundError, ValidationFailed
@@ -56,17 +56,17 @@ class UserEmailViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: UserEmailSerializer(many=True)}, operation_id="courier_v1_user_emails_list")
+    @extend_schema(responses={200: CourierUserEmailSerializer(many=True)}, operation_id="courier_v1_user_emails_list")
     def list(self, request, *args, **kwargs):
         uid = uuid_param(request, "individual-id", required=True)
         individual = self.individual_by_uid(uid, field="individual-id", in_query=True)
         return self.page(self.get_queryset().filter(individual=individual))
 
-    @extend_schema(responses={200: UserEmailSerializer})
+    @extend_schema(responses={200: CourierUserEmailSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserEmailSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierUserEmailSerializer})
     def create(self, request, *args, **kwargs):
         values = attributes_of(request, "user-emails")
         uid = uuid_or_none(values.get("individual_id"))
@@ -105,7 +105,7 @@ class UserEmailViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         )
         return one(self.render_one(email), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserEmailSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierUserEmailSerializer})
     @action(detail=True, methods=["post"], url_path="send")
     def send(self, request, *args, **kwargs):
         email = self.get_object()
@@ -159,14 +159,15 @@ class UserEmailAttachmentViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         return resource("user-email-attachments", attachment.uid, attributes)
 
     @extend_schema(
-        responses={200: UserEmailAttachmentSerializer(many=True)}, operation_id="courier_v1_user_email_attachments_list"
+        responses={200: CourierUserEmailAttachmentSerializer(many=True)},
+        operation_id="courier_v1_user_email_attachments_list",
     )
     def list(self, request, *args, **kwargs):
         email = self.email(uuid_param(request, "email-id", required=True), field="email-id", in_query=True)
         link = bool_param(request, "with-link")
         return self.page(self.get_queryset().filter(email=email), render=lambda a: self.render_one(a, link=link))
 
-    @extend_schema(responses={200: UserEmailAttachmentSerializer})
+    @extend_schema(responses={200: CourierUserEmailAttachmentSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object(), link=bool_param(request, "with-link")))
 
@@ -193,7 +194,7 @@ class UserEmailAttachmentViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         }
         return Response(ticket, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserEmailAttachmentSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierUserEmailAttachmentSerializer})
     @action(detail=True, methods=["post"], url_path="process-upload")
     def process_upload(self, request, *args, **kwargs):
         attachment = services.attachment_process(attachment=self.get_object())

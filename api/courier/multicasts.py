@@ -23,10 +23,10 @@ from api.courier.documents import (
 )
 from api.courier.multicast_common import channel_counts, multicast_answer, render_multicast, template_fields
 from api.courier.serializers.notifications import (
-    MulticastEstimateSerializer,
-    MulticastReportSerializer,
-    MulticastSerializer,
-    UserMulticastSerializer,
+    CourierMulticastEstimateSerializer,
+    CourierMulticastReportSerializer,
+    CourierMulticastSerializer,
+    CourierUserMulticastSerializer,
 )
 from api.courier.sms_common import not_found, organization_of, uuid_param
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
@@ -77,7 +77,7 @@ class MulticastViewSet(CourierDocumentViewSet):
             raise NotFoundError("No such multicast.")
         return found
 
-    @extend_schema(responses={200: MulticastSerializer(many=True)}, operation_id="courier_v1_multicasts_list")
+    @extend_schema(responses={200: CourierMulticastSerializer(many=True)}, operation_id="courier_v1_multicasts_list")
     def list(self, request, *args, **kwargs):
         rows = self.paginator.paginate_queryset(self.get_queryset(), request, view=self)
         counts = channel_counts(rows)
@@ -85,7 +85,7 @@ class MulticastViewSet(CourierDocumentViewSet):
         meta["page[total]"] = self.paginator.total
         return Response({"data": [self.render_one(m, counts) for m in rows], "meta": meta})
 
-    @extend_schema(responses={200: MulticastSerializer})
+    @extend_schema(responses={200: CourierMulticastSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
@@ -111,12 +111,12 @@ class MulticastViewSet(CourierDocumentViewSet):
             "channels": channels,
         }
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: MulticastSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierMulticastSerializer})
     def create(self, request, *args, **kwargs):
         multicast = multicast_send(**self._parsed(request), by=request.user, source=Multicast.Source.MULTICAST)
         return one(self.render_one(multicast), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: MulticastEstimateSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: CourierMulticastEstimateSerializer})
     @action(detail=False, methods=["post"], url_path="estimate")
     def estimate(self, request, *args, **kwargs):
         """What a multicast with this body would cost, without storing or sending anything."""
@@ -145,7 +145,7 @@ class MulticastViewSet(CourierDocumentViewSet):
             )
         )
 
-    @extend_schema(responses={200: MulticastReportSerializer})
+    @extend_schema(responses={200: CourierMulticastReportSerializer})
     @action(detail=True, methods=["get"], url_path="report")
     def report(self, request, *args, **kwargs):
         multicast = self.get_object()
@@ -158,7 +158,7 @@ class MulticastViewSet(CourierDocumentViewSet):
             )
         )
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: MulticastSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierMulticastSerializer})
     @action(detail=True, methods=["post"], url_path="retry-failed")
     def retry_failed(self, request, *args, **kwargs):
         multicast = self.get_object()
@@ -166,7 +166,7 @@ class MulticastViewSet(CourierDocumentViewSet):
         multicast_ops.multicast_retry_failed(multicast=multicast)
         return one(self.render_one(multicast), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: MulticastSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierMulticastSerializer})
     @action(detail=True, methods=["post"], url_path="cancel")
     def cancel(self, request, *args, **kwargs):
         multicast = self.get_object()
@@ -203,7 +203,9 @@ class UserMulticastViewSet(CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: UserMulticastSerializer(many=True)}, operation_id="courier_v1_user_multicasts_list")
+    @extend_schema(
+        responses={200: CourierUserMulticastSerializer(many=True)}, operation_id="courier_v1_user_multicasts_list"
+    )
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset().filter(individual=self.individual()))
 

@@ -26,7 +26,7 @@ from api.courier.documents import (
     resource,
     uuid_or_none,
 )
-from api.courier.serializers.notifications import BadgeCountSerializer, UserNotificationSerializer
+from api.courier.serializers.notifications import CourierBadgeCountSerializer, CourierUserNotificationSerializer
 from api.courier.sms_common import not_found, uuid_param
 from core.api.pagination import bounded_int_param
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
@@ -112,16 +112,16 @@ class UserNotificationViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         )
 
     @extend_schema(
-        responses={200: UserNotificationSerializer(many=True)}, operation_id="courier_v1_user_notifications_list"
+        responses={200: CourierUserNotificationSerializer(many=True)}, operation_id="courier_v1_user_notifications_list"
     )
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
-    @extend_schema(responses={200: UserNotificationSerializer})
+    @extend_schema(responses={200: CourierUserNotificationSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserNotificationSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierUserNotificationSerializer})
     @action(detail=True, methods=["post"], url_path="ack")
     def ack(self, request, *args, **kwargs):
         notification = self.get_object()
@@ -195,7 +195,7 @@ class BadgeCountViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: BadgeCountSerializer(many=True)}, operation_id="courier_v1_badge_counts_list")
+    @extend_schema(responses={200: CourierBadgeCountSerializer(many=True)}, operation_id="courier_v1_badge_counts_list")
     def list(self, request, *args, **kwargs):
         uid = uuid_param(request, "individual-id", required=True)
         individual = self.individual_by_uid(uid, field="individual-id", in_query=True)
@@ -205,7 +205,7 @@ class BadgeCountViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             rows = rows.filter(team__uid=organization)
         return Response({"data": [self.render_one(b) for b in rows], "meta": {}})
 
-    @extend_schema(responses={200: BadgeCountSerializer})
+    @extend_schema(responses={200: CourierBadgeCountSerializer})
     def retrieve(self, request, *args, **kwargs):
         badge = self.get_queryset().filter(uid=uuid_or_none(kwargs["uid"])).first()
         if badge is None:
@@ -213,7 +213,7 @@ class BadgeCountViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         self.require_access(badge.individual)
         return one(self.render_one(badge))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: BadgeCountSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierBadgeCountSerializer})
     def create(self, request, *args, **kwargs):
         value = badge_value(self, attributes_of(request, "badge-counts"), prefix="")
         return one(self.render_one(services.badge_count_set(**value)), status_code=status.HTTP_201_CREATED)

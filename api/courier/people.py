@@ -20,7 +20,11 @@ from accounts.visibility import Level
 from api import people
 from api.courier.documents import CourierDocumentViewSet, attributes_of, flat_body, iso, one, resource, uuid_or_none
 from api.courier.multicast_common import multicast_answer, send_to_one
-from api.courier.serializers.notifications import IndividualGroupSerializer, IndividualSerializer, UserSerializer
+from api.courier.serializers.notifications import (
+    CourierIndividualGroupSerializer,
+    CourierIndividualSerializer,
+    CourierUserSerializer,
+)
 from api.courier.sms_common import not_found
 from core.exceptions import InvalidQueryParameter, NotFoundError, PermissionDeniedError, ValidationFailed
 from messaging.models import IndividualGroup, SmsOptOut
@@ -129,7 +133,7 @@ class UserViewSet(CourierDocumentViewSet):
     def render_one(self, user: User) -> dict:
         return self.render_user(user, self._context([user]))
 
-    @extend_schema(responses={200: UserSerializer(many=True)}, operation_id="courier_v1_users_list")
+    @extend_schema(responses={200: CourierUserSerializer(many=True)}, operation_id="courier_v1_users_list")
     def list(self, request, *args, **kwargs):
         rows = self.paginator.paginate_queryset(self.get_queryset(), request, view=self)
         context = self._context(rows)
@@ -137,11 +141,11 @@ class UserViewSet(CourierDocumentViewSet):
         meta["page[total]"] = self.paginator.total
         return Response({"data": [self.render_user(u, context) for u in rows], "meta": meta})
 
-    @extend_schema(responses={200: UserSerializer})
+    @extend_schema(responses={200: CourierUserSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: UserSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: CourierUserSerializer})
     def partial_update(self, request, *args, **kwargs):
         user = self.get_object()
         if user.pk != request.user.pk:
@@ -239,7 +243,7 @@ class IndividualViewSet(CourierDocumentViewSet):
         level = people.lens({"request": self.request}).level(individual.user_id)
         return resource("individuals", individual.uid, individual_attributes(individual, level))
 
-    @extend_schema(responses={200: IndividualSerializer})
+    @extend_schema(responses={200: CourierIndividualSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
@@ -256,7 +260,7 @@ class IndividualViewSet(CourierDocumentViewSet):
         )
         return multicast_answer(multicast)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: IndividualSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierIndividualSerializer})
     @action(detail=True, methods=["post"], url_path="recalculate-communication-summary")
     def recalculate_communication_summary(self, request, *args, **kwargs):
         individual = self.get_object()
@@ -271,7 +275,7 @@ class IndividualGroupViewSet(CourierDocumentViewSet):
 
     queryset = IndividualGroup.objects.none()
 
-    @extend_schema(responses={200: IndividualGroupSerializer})
+    @extend_schema(responses={200: CourierIndividualGroupSerializer})
     def retrieve(self, request, *args, **kwargs):
         group = (
             IndividualGroup.objects.filter(team_id__in=self.caller_team_ids(), uid=uuid_or_none(kwargs["uid"]))

@@ -11,7 +11,11 @@ from accounts.models import Device, Membership
 from accounts.permissions import Action
 from api.courier.documents import CourierDocumentViewSet, attributes_of, bool_param, iso, one, resource, uuid_or_none
 from api.courier.notifications import IndividualAccessMixin
-from api.courier.serializers.notifications import AppCredentialSerializer, UserDeviceLogSerializer, UserDeviceSerializer
+from api.courier.serializers.notifications import (
+    CourierAppCredentialSerializer,
+    CourierUserDeviceLogSerializer,
+    CourierUserDeviceSerializer,
+)
 from api.courier.sms_common import organization_of
 from core.exceptions import InvalidQueryParameter, NotFoundError, ValidationFailed
 from messaging.models import AppCredential, DeviceLog
@@ -107,11 +111,11 @@ class UserDeviceViewSet(IndividualAccessMixin, CourierDocumentViewSet):
             },
         )
 
-    @extend_schema(responses={200: UserDeviceSerializer(many=True)}, operation_id="courier_v1_user_devices_list")
+    @extend_schema(responses={200: CourierUserDeviceSerializer(many=True)}, operation_id="courier_v1_user_devices_list")
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: UserDeviceSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierUserDeviceSerializer})
     def create(self, request, *args, **kwargs):
         values = attributes_of(request, "user-devices")
         kind = values.get("type")
@@ -139,7 +143,7 @@ class UserDeviceViewSet(IndividualAccessMixin, CourierDocumentViewSet):
         device = Device.objects.select_related("individual").get(pk=device.pk)
         return one(self.render_one(device), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: UserDeviceLogSerializer(many=True)})
+    @extend_schema(responses={200: CourierUserDeviceLogSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="get-logs")
     def get_logs(self, request, *args, **kwargs):
         device = self.get_queryset().filter(uid=uuid_or_none(kwargs["uid"])).first()
@@ -230,15 +234,17 @@ class AppCredentialViewSet(CourierDocumentViewSet):
             fields["data"] = values["data"]
         return fields
 
-    @extend_schema(responses={200: AppCredentialSerializer(many=True)}, operation_id="courier_v1_app_credentials_list")
+    @extend_schema(
+        responses={200: CourierAppCredentialSerializer(many=True)}, operation_id="courier_v1_app_credentials_list"
+    )
     def list(self, request, *args, **kwargs):
         return self.page(self.get_queryset())
 
-    @extend_schema(responses={200: AppCredentialSerializer})
+    @extend_schema(responses={200: CourierAppCredentialSerializer})
     def retrieve(self, request, *args, **kwargs):
         return one(self.render_one(self.get_object()))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: AppCredentialSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: CourierAppCredentialSerializer})
     def create(self, request, *args, **kwargs):
         values = attributes_of(request, "app-credentials")
         team = organization_of(uuid_or_none(values.get("organization_id")), self.caller_team_ids())
@@ -250,7 +256,7 @@ class AppCredentialViewSet(CourierDocumentViewSet):
         credential = push_setup.app_credential_create(team=team, type=values["type"], **fields)
         return one(self.render_one(credential), status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: AppCredentialSerializer})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: CourierAppCredentialSerializer})
     def partial_update(self, request, *args, **kwargs):
         credential = self.get_object()
         self.require(Action.CONFIGURE_MESSAGING, team_id=credential.team_id)

@@ -11,7 +11,7 @@ class _Doc(S.Serializer):
     id = S.UUIDField(read_only=True)
 
 
-class UserSerializer(_Doc):
+class CourierUserSerializer(_Doc):
     auto_sign_up = S.BooleanField()
     communication_preferences = S.DictField()
     email = S.CharField()
@@ -33,7 +33,7 @@ class UserSerializer(_Doc):
     username = S.CharField()
 
 
-class IndividualSerializer(_Doc):
+class CourierIndividualSerializer(_Doc):
     account_type = S.CharField()
     birth_date = S.DateField(allow_null=True)
     first_name = S.CharField()
@@ -47,7 +47,7 @@ class _IdOnly(S.Serializer):
     id = S.UUIDField()
 
 
-class IndividualGroupSerializer(_Doc):
+class CourierIndividualGroupSerializer(_Doc):
     individuals = _IdOnly(many=True)
     last_sync_time = S.CharField()
     leaders = _IdOnly(many=True)
@@ -56,7 +56,7 @@ class IndividualGroupSerializer(_Doc):
     parent_id = S.UUIDField(allow_null=True)
 
 
-class MulticastSerializer(_Doc):
+class CourierMulticastSerializer(_Doc):
     created_at = S.CharField()
     created_by = S.UUIDField(allow_null=True)
     data = S.DictField()
@@ -75,7 +75,7 @@ class MulticastSerializer(_Doc):
     channel_counts = S.DictField(help_text="channel → {queued, sending, sent, delivered, failed, cancelled}")
 
 
-class MulticastEstimateSerializer(_Doc):
+class CourierMulticastEstimateSerializer(_Doc):
     recipients = S.IntegerField()
     channels = S.DictField(child=S.IntegerField())
     unreachable = S.IntegerField()
@@ -86,13 +86,13 @@ class MulticastEstimateSerializer(_Doc):
     sampled = S.BooleanField()
 
 
-class MulticastReportSerializer(_Doc):
+class CourierMulticastReportSerializer(_Doc):
     status = S.CharField()
     recipients = S.IntegerField()
     channels = S.DictField()
 
 
-class UserMulticastSerializer(_Doc):
+class CourierUserMulticastSerializer(_Doc):
     created_at = S.CharField()
     individual_id = S.UUIDField()
     organization_id = S.UUIDField()
@@ -100,7 +100,7 @@ class UserMulticastSerializer(_Doc):
     template_id = S.CharField()
 
 
-class UserNotificationSerializer(_Doc):
+class CourierUserNotificationSerializer(_Doc):
     acknowledged = S.BooleanField()
     active = S.BooleanField()
     created_at = S.CharField()
@@ -112,7 +112,7 @@ class UserNotificationSerializer(_Doc):
     user_last_name = S.CharField()
 
 
-class BadgeCountSerializer(_Doc):
+class CourierBadgeCountSerializer(_Doc):
     count = S.IntegerField()
     individual_id = S.UUIDField()
     last_modified_at = S.CharField()
@@ -121,7 +121,7 @@ class BadgeCountSerializer(_Doc):
     type = S.CharField()
 
 
-class UserDeviceSerializer(_Doc):
+class CourierUserDeviceSerializer(_Doc):
     allow_notification = S.BooleanField()
     app_name = S.CharField()
     app_version = S.CharField()
@@ -136,7 +136,7 @@ class UserDeviceSerializer(_Doc):
     type = S.ChoiceField(choices=["apn", "fcm", "web"])
 
 
-class UserDeviceLogSerializer(_Doc):
+class CourierUserDeviceLogSerializer(_Doc):
     badge_count = S.IntegerField()
     body = S.CharField()
     category = S.CharField()
@@ -145,7 +145,7 @@ class UserDeviceLogSerializer(_Doc):
     title = S.CharField()
 
 
-class AppCredentialSerializer(_Doc):
+class CourierAppCredentialSerializer(_Doc):
     app_name = S.CharField()
     archived = S.BooleanField()
     created_at = S.CharField()
@@ -158,7 +158,7 @@ class AppCredentialSerializer(_Doc):
     type = S.ChoiceField(choices=["apn", "fcm"])
 
 
-class UserEmailSerializer(_Doc):
+class CourierUserEmailSerializer(_Doc):
     created_at = S.CharField()
     created_by = S.UUIDField(allow_null=True)
     individual_id = S.UUIDField()
@@ -174,7 +174,7 @@ class UserEmailSerializer(_Doc):
     user_id = S.UUIDField()
 
 
-class UserEmailAttachmentSerializer(_Doc):
+class CourierUserEmailAttachmentSerializer(_Doc):
     content_type = S.CharField()
     created_at = S.CharField()
     download_link = S.CharField(required=False, help_text="With with-link=true, once ready.")
