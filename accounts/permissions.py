@@ -108,6 +108,9 @@ class Action(enum.StrEnum):
     # Inbox configuration: channels (name, profile, QR codes, templates, automated messages), webhooks (and their
     # signing keys), teams, assistants and labels. Answering customers is every member's (agents).
     CONFIGURE_INBOX = "configure_inbox"
+    # Courier multicasts, notifications and emails to the team's people, and reading what others received
+    # (their notifications, devices, emails, summaries): the team's voice to its people.
+    NOTIFY_PEOPLE = "notify_people"
 
 
 # Who may do each action: the team's managers (owner, admin, or a member flagged workforce manager), nobody else.

@@ -1,4 +1,4 @@
-"""The Celery application: `celery -A config worker -Q sms_otp,sms,multicast,webhooks,default`."""
+"""The Celery application: `celery -A config worker -Q sms_otp,sms,multicast,push,email,webhooks,default`."""
 
 import os
 import sys
@@ -16,12 +16,19 @@ app = Celery("crewdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 # Queues by workload (DESIGN.md §4): a 100k-recipient multicast must never delay a login code.
-QUEUES = ("sms_otp", "sms", "multicast", "webhooks", "default")
+QUEUES = ("sms_otp", "sms", "multicast", "push", "email", "webhooks", "default")
 app.conf.task_queues = [Queue(name) for name in QUEUES]
 app.conf.task_routes = {
     "messaging.text_send_task": {"queue": "sms"},  # login codes are re-routed to sms_otp at enqueue time
     "messaging.webhook_deliver_task": {"queue": "webhooks"},
     "messaging.webhooks_dispatch_due_task": {"queue": "webhooks"},
+    "messaging.multicast_plan_task": {"queue": "multicast"},
+    "messaging.multicast_chunk_task": {"queue": "multicast"},
+    "messaging.multicasts_sweep_task": {"queue": "multicast"},
+    "messaging.delivery_sms_task": {"queue": "sms"},
+    "messaging.delivery_push_task": {"queue": "push"},
+    "messaging.delivery_email_task": {"queue": "email"},
+    "messaging.user_email_send_task": {"queue": "email"},
     "messaging.*": {"queue": "sms"},
     "workforce.*": {"queue": "default"},
     "inbox.*": {"queue": "default"},
@@ -43,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "messaging.webhooks_dispatch_due_task",
         "schedule": 10.0,
         "options": {"expires": 9},
+    },
+    "multicasts-sweep": {  # lost plans/fan-outs/sends, deliveries a dead worker left `sending` (fanout.py)
+        "task": "messaging.multicasts_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
     },
     "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services/demo.py)
         "task": "automations.syncs_sweep_task",

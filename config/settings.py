@@ -5,6 +5,7 @@ With DEBUG off (the default of gunicorn, the ASGI server and Celery), SECRET_KEY
 a malformed value stops start-up.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -177,6 +178,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Crewdesk <no-reply@localhost>")
+# Production mail goes through a provider with django-anymail (EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend);
+# its settings come from ANYMAIL_<NAME> variables (ANYMAIL_POSTMARK_SERVER_TOKEN → ANYMAIL["POSTMARK_SERVER_TOKEN"]).
+ANYMAIL = {name[len("ANYMAIL_") :]: value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
 
 CACHES = {
     "default": (
@@ -291,6 +295,37 @@ SMS_STUCK_AFTER_SECONDS = env_int("SMS_STUCK_AFTER_SECONDS", 300)
 SMS_CONSOLE_JOURNAL = env_str("SMS_CONSOLE_JOURNAL", str(VAR_DIR / "sms-console-journal.jsonl"))
 # Replies match a text sent with expected-responses to the same phone within this many days.
 SMS_REPLY_WINDOW_DAYS = env_int("SMS_REPLY_WINDOW_DAYS", 7)
+
+# --- Multicasts, push, email (issue 13; messaging/services/multicasts/) ---------------------------------------------
+# Recipients per fan-out task; a multicast whose deliveries stay `sending` this long lost its worker (the sweeper).
+MULTICAST_CHUNK_SIZE = env_int("MULTICAST_CHUNK_SIZE", 500)
+MULTICAST_STUCK_AFTER_SECONDS = env_int("MULTICAST_STUCK_AFTER_SECONDS", 600)
+# The estimate's SMS price: per segment (a decimal string) and its currency.
+SMS_COST_PER_SEGMENT = env_str("SMS_COST_PER_SEGMENT", "0.0079")
+SMS_COST_CURRENCY = env_str("SMS_COST_CURRENCY", "USD")
+# console, locmem, file (PUSH_FILE_PATH), providers (Web Push + FCM HTTP v1), dummy (push switched off: each push
+# delivery fails saying so) or a dotted path (messaging/push/). With DEBUG off the default is `dummy`, and `console`
+# (which delivers nothing and writes messages into the log) is refused, as for SMS.
+PUSH_BACKEND = env_str("PUSH_BACKEND", "console" if DEBUG else "dummy")
+if not DEBUG and PUSH_BACKEND in ("console", "messaging.push.local.ConsoleBackend"):
+    raise ImproperlyConfigured(
+        "PUSH_BACKEND may not be `console` when DEBUG is off: `providers` (Web Push and FCM) or `dummy` (no push)."
+    )
+PUSH_FILE_PATH = env_str("PUSH_FILE_PATH", str(VAR_DIR / "push.jsonl"))
+PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
+PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 86400)
+# Web Push (VAPID): the application server's key pair (base64url; the public one is what browsers subscribe with).
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_PUBLIC_KEY = env_str("WEBPUSH_VAPID_PUBLIC_KEY", "")
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:no-reply@localhost")
+# FCM HTTP v1: where messages and service-account token requests go (never a URL a stored credential names).
+FCM_API_URL = env_str("FCM_API_URL", "https://fcm.googleapis.com")
+FCM_TOKEN_URI = env_str("FCM_TOKEN_URI", "https://oauth2.googleapis.com/token")
+# Fernet keys for app-credentials at rest (comma-separated, newest first); derived from SECRET_KEY when unset.
+APP_CREDENTIALS_KEYS = env_str("APP_CREDENTIALS_KEYS", "")
+# Upload tickets (user-email-attachments): how long one stays valid, and the largest file taken.
+UPLOAD_TICKET_TTL_SECONDS = env_int("UPLOAD_TICKET_TTL_SECONDS", 3600)
+EMAIL_ATTACHMENT_MAX_BYTES = env_int("EMAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Outbound webhooks (messaging/services/webhooks.py) -------------------------------------------------------------
 # A delivery is retried with exponential backoff (5 s doubling, at most 1 h apart) for this long, then `failed`.

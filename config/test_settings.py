@@ -23,3 +23,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SECURE_SSL_REDIRECT = False
 # The tests' webhook receivers listen on 127.0.0.1.
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", True)
+# Pushes go to messaging.push.outbox in-process; a real worker (eager off) takes PUSH_BACKEND from the environment.
+PUSH_BACKEND = "locmem" if CELERY_TASK_ALWAYS_EAGER else env_str("PUSH_BACKEND", "locmem")

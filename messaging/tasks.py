@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from messaging import services
-from messaging.services import inbound, numbers, webhooks
+from messaging.services import deliveries, emails, fanout, inbound, multicast_ops, numbers, webhooks
 from messaging.sms import TransientSmsError
 
 LOOKUP_RETRIES = 4
@@ -61,3 +61,50 @@ def webhook_deliver_task(delivery_id: int) -> str:
 @shared_task(name="messaging.webhooks_dispatch_due_task", acks_late=True, expires=9)
 def webhooks_dispatch_due_task() -> int:
     return webhooks.webhooks_dispatch_due()
+
+
+# --- multicasts (messaging.services.fanout / deliveries / multicast_ops) ---------------------------------------------
+# Fan-out on the `multicast` queue; each channel's sends on its own queue (sms, push, email), so a large multicast
+# never waits behind another channel and never delays login codes (sms_otp).
+
+
+@shared_task(name="messaging.multicast_plan_task", acks_late=True, reject_on_worker_lost=True)
+def multicast_plan_task(multicast_id: int) -> int:
+    return fanout.multicast_plan(multicast_id=multicast_id)
+
+
+@shared_task(name="messaging.multicast_chunk_task", acks_late=True, reject_on_worker_lost=True)
+def multicast_chunk_task(chunk_id: int, multicast_id: int) -> bool:
+    return fanout.chunk_fanout(chunk_id=chunk_id, multicast_id=multicast_id) is not None
+
+
+@shared_task(name="messaging.delivery_sms_task", acks_late=True, reject_on_worker_lost=True)
+def delivery_sms_task(chunk_id: int, multicast_id: int) -> int:
+    return deliveries.send_sms(chunk_id=chunk_id, multicast_id=multicast_id)
+
+
+@shared_task(name="messaging.delivery_push_task", acks_late=True, reject_on_worker_lost=True)
+def delivery_push_task(chunk_id: int, multicast_id: int) -> int:
+    return deliveries.send_push(chunk_id=chunk_id, multicast_id=multicast_id)
+
+
+@shared_task(name="messaging.delivery_email_task", acks_late=True, reject_on_worker_lost=True)
+def delivery_email_task(chunk_id: int, multicast_id: int) -> int:
+    return deliveries.send_email(chunk_id=chunk_id, multicast_id=multicast_id)
+
+
+SEND_TASKS = {
+    "sms": (delivery_sms_task, "sms"),
+    "push": (delivery_push_task, "push"),
+    "email": (delivery_email_task, "email"),
+}
+
+
+@shared_task(name="messaging.multicasts_sweep_task", acks_late=True, expires=50)
+def multicasts_sweep_task() -> dict:
+    return multicast_ops.multicasts_sweep()
+
+
+@shared_task(name="messaging.user_email_send_task", acks_late=True, reject_on_worker_lost=True)
+def user_email_send_task(email_id: int) -> str:
+    return emails.user_email_deliver(email_id=email_id)

@@ -5,8 +5,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership
 from accounts.services.credentials import api_key_create, auth_token_issue
-from messaging import sms
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from messaging import push, sms
+from tests.factories import DeviceFactory, MembershipFactory, MessageTemplateFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +14,11 @@ def _isolation(settings, tmp_path):
     """Every test starts with an empty SMS outbox, its own media folder and SMS journals, and an empty cache."""
     from django.core.cache import cache
 
+    from messaging.services.fanout import plan_of
+
+    plan_of.cache_clear()  # multicast ids are reused once a test's transaction rolls back
     sms.outbox.clear()
+    push.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_CONSOLE_JOURNAL = str(tmp_path / "sms-console-journal.jsonl")
     cache.clear()
@@ -137,3 +141,32 @@ def tada_client(owner_token):
     c = APIClient()
     c.credentials(HTTP_TOKEN=owner_token)
     return c
+
+
+# --- multicasts (issue 13) ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def template(team):
+    """The team's `shift-reminder` template, with SMS, push and email parts taking `first_name` and `start`."""
+    return MessageTemplateFactory(team=team, template_id="shift-reminder")
+
+
+@pytest.fixture
+def crew(team, owner):
+    """Three members (memberships) with verified phones and emails; the first also has an FCM device."""
+    from django.utils import timezone
+
+    people = []
+    for n in range(3):
+        user = UserFactory(
+            first_name=f"Crew{n}", last_name="Member", phone=f"+1202555{n:04d}", email_verified_at=timezone.now()
+        )
+        people.append(MembershipFactory(team=team, user=user, status=Membership.Status.MEMBER))
+    DeviceFactory(user=people[0].user, device_id="fcm-1", push_service="fcm", notification_token="fcm-token-1")
+    return people
+
+
+@pytest.fixture
+def owner_member(team, owner):
+    return Membership.objects.get(team=team, user=owner)

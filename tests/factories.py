@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Device, Membership, Team, User
-from messaging.models import TextAccount, TextNumber
+from messaging.models import IndividualGroup, MessageTemplate, TextAccount, TextNumber
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -68,3 +68,27 @@ class TextNumberFactory(factory.django.DjangoModelFactory):
 
     account = factory.SubFactory(TextAccountFactory)
     phone_number = factory.Sequence(lambda n: f"+1303555{n:04d}")
+
+
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageTemplate
+
+    team = factory.SubFactory(TeamFactory)
+    template_id = factory.Sequence(lambda n: f"template-{n}")
+    name = "Shift reminder"
+    sms_body = "Hi {{ first_name }}, your shift starts {{ start }}."
+    push_title = "Shift at {{ start }}"
+    push_body = "Hi {{ first_name }}, see you at {{ start }}."
+    push_category = "shift"
+    email_subject = "Your shift at {{ start }}"
+    email_text = "Hi {{ first_name }}, your shift starts {{ start }}."
+    email_html = "<p>Hi {{ first_name }}, your shift starts <b>{{ start }}</b>.</p>"
+
+
+class IndividualGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndividualGroup
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")

@@ -31,6 +31,13 @@ def hash_secret(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+NOTIFICATION_CHANNELS = ("push", "sms", "email")
+
+
+def default_notification_channels() -> list[str]:
+    return list(NOTIFICATION_CHANNELS)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -87,6 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # tommy: the polymorphic "current account" (User, Team or TeamMember) that scopes later calls.
     current_account_type = models.CharField(max_length=16, blank=True)
     current_account_id = models.BigIntegerField(null=True, blank=True)
+    # courier `users.notifications`: the channels the person wants notifications on (multicasts pick from these).
+    notification_channels = models.JSONField(default=default_notification_channels, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
@@ -173,7 +182,10 @@ class MembershipQuerySet(TeamScopedQuerySet):
 
 
 class Membership(models.Model):
-    """A user in a team. `status` is the access level; `role` is only a job title (tada's distinction)."""
+    """A user in a team. `status` is the access level; `role` is only a job title (tada's distinction).
+
+    Courier calls a membership an *individual* (a person in an organization); `uid` is its id there.
+    """
 
     class Status(models.TextChoices):
         GUEST = "guest", "Guest"
@@ -181,6 +193,7 @@ class Membership(models.Model):
         ADMIN = "admin", "Admin"
         OWNER = "owner", "Owner"
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     status = models.CharField(max_length=16, choices=Status, default=Status.MEMBER)
@@ -219,7 +232,17 @@ class Membership(models.Model):
 
 
 class Device(models.Model):
-    """A user's app install: push tokens, keyed by the client-chosen `device_id` (tommy calls it `uuid`)."""
+    """A user's app install: push tokens, keyed by the client-chosen `device_id` (tommy calls it `uuid`).
+
+    Courier `user-devices` are the same rows: `push_service` says which push service the token belongs to (apn,
+    fcm, web), `sandbox` is `environment == development`, `token` is `notification_token` (for web, the browser's
+    PushSubscription JSON), `allow-notification` is `allowed_notifications`.
+    """
+
+    class PushService(models.TextChoices):
+        APN = "apn", "Apple Push Notification service"
+        FCM = "fcm", "Firebase Cloud Messaging"
+        WEB = "web", "Web Push"
 
     class Type(models.TextChoices):
         ANDROID = "android", "Android"
@@ -231,9 +254,18 @@ class Device(models.Model):
         DEVELOPMENT = "development", "Development"
         PRODUCTION = "production", "Production"
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    # The individual (membership) that registered it through courier, when it did.
+    individual = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="devices")
     device_id = models.CharField(max_length=255)
     type = models.CharField(max_length=16, choices=Type, default=Type.WEB)
+    push_service = models.CharField(max_length=8, choices=PushService, blank=True)
+    app_name = models.CharField(max_length=64, blank=True)
+    app_version = models.CharField(max_length=20, blank=True)
+    device_model = models.CharField(max_length=64, blank=True)
+    os_version = models.CharField(max_length=64, blank=True)
+    topic = models.CharField(max_length=255, blank=True)
     environment = models.CharField(max_length=16, choices=Environment, default=Environment.PRODUCTION)
     name = models.CharField(max_length=255, blank=True)
     notification_token = models.CharField(max_length=4096, blank=True, default="")

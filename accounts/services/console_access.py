@@ -7,7 +7,7 @@ memberships in bulk), in the same transaction, so the flag can never drift from 
 hand: the console's user page shows it read-only for this reason.
 
 The group grants the permissions of the pages a shift manager uses; operator-only models (Celery beat tables,
-one-time codes, auth tokens, devices, chats, server events, raw settings, demo markers, groups) are not in it, so
+one-time codes, auth tokens, chats, server events, raw settings, demo markers, groups) are not in it, so
 they are shown to superusers only. Rows stay scoped to the manager's teams (accounts.admin.scoping).
 """
 
@@ -31,6 +31,7 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "invitation": ("view", "add", "change"),
         "apikey": ("view", "add", "change"),
         "integration": ALL,
+        "device": ("view",),  # the team's people's push devices (issue 13), read-only
     },
     "workforce": {
         "workforcesettings": ("view", "add", "change"),
@@ -46,7 +47,19 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "timesheetitem": ("view",),
         "shiftnotice": ("view",),
     },
-    "messaging": {"text": ("view",), "webhookdelivery": ("view",)},
+    "messaging": {
+        "text": ("view",),
+        "webhookdelivery": ("view",),
+        # multicasts (issue 13): composed and followed in the console; secrets of app credentials are write-only
+        "messagetemplate": ALL,
+        "individualgroup": ALL,
+        "multicast": ("view", "add"),
+        "usernotification": ("view",),
+        "badgecount": ("view",),
+        "devicelog": ("view",),
+        "appcredential": ("view", "add", "change"),
+        "useremail": ("view", "change"),
+    },
     "automations": {
         "sync": ("view", "add"),
         "developer": ("view",),

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuthToken, Device, OneTimeCode, User, unique_slug
+from accounts.models.core import NOTIFICATION_CHANNELS
 from accounts.services.codes import code_consume, qr_login_consume
 from accounts.services.credentials import auth_token_issue, auth_tokens_revoke_for_device
 from core.exceptions import ConflictError, ValidationFailed
@@ -72,6 +73,17 @@ def user_update(*, user: User, password: str | None = None, avatar=None, **chang
     return user
 
 
+@transaction.atomic
+def user_notification_channels_set(*, user: User, channels: list[str]) -> User:
+    """The channels the person wants notifications on (courier `users.notifications`): push, sms, email."""
+    unknown = [c for c in channels if c not in NOTIFICATION_CHANNELS]
+    if unknown:
+        raise ValidationFailed.for_field("notifications", f"Unknown channel {unknown[0]!r}: use push, sms or email.")
+    user.notification_channels = list(dict.fromkeys(channels))
+    user.save(update_fields=["notification_channels", "updated_at"])
+    return user
+
+
 DEVICE_FIELDS = (
     "type",
     "environment",
@@ -80,6 +92,14 @@ DEVICE_FIELDS = (
     "voip_notification_token",
     "allowed_notifications",
     "data_pushes",
+    # courier user-devices
+    "push_service",
+    "individual",
+    "app_name",
+    "app_version",
+    "device_model",
+    "os_version",
+    "topic",
 )
 
 
@@ -100,6 +120,18 @@ def device_upsert(*, user: User, device_id: str, replace: bool = False, **fields
     device.last_seen_at = timezone.now()
     device.save()
     return device
+
+
+def push_token_claim(*, device: Device) -> int:
+    """The device now holds its push token alone: other devices with the same token (a phone that changed hands)
+    stop receiving pushes. Returns how many were cleared."""
+    if not device.notification_token:
+        return 0
+    return (
+        Device.objects.filter(notification_token=device.notification_token, push_service=device.push_service)
+        .exclude(pk=device.pk)
+        .update(notification_token="", updated_at=timezone.now())
+    )
 
 
 @transaction.atomic

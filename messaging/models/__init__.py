@@ -2,6 +2,17 @@
 
 from messaging.models.chats import Chat, ChatMessage, ChatParticipant
 from messaging.models.consent import OrgPreference, SmsOptOut, UserConsent
+from messaging.models.emails import UserEmail, UserEmailAttachment
+from messaging.models.multicasts import (
+    BadgeCount,
+    CommunicationSummary,
+    Delivery,
+    Multicast,
+    MulticastChunk,
+    UserNotification,
+)
+from messaging.models.push import AppCredential, DeviceLog
+from messaging.models.templates import IndividualGroup, MessageTemplate
 from messaging.models.texts import (
     InboundText,
     Text,
@@ -14,10 +25,19 @@ from messaging.models.texts import (
 from messaging.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookSecret
 
 __all__ = [
+    "AppCredential",
+    "BadgeCount",
     "Chat",
     "ChatMessage",
     "ChatParticipant",
+    "CommunicationSummary",
+    "Delivery",
+    "DeviceLog",
     "InboundText",
+    "IndividualGroup",
+    "MessageTemplate",
+    "Multicast",
+    "MulticastChunk",
     "OrgPreference",
     "SmsOptOut",
     "Text",
@@ -27,6 +47,9 @@ __all__ = [
     "TextNumberLog",
     "TextUserNumberMap",
     "UserConsent",
+    "UserEmail",
+    "UserEmailAttachment",
+    "UserNotification",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookSecret",

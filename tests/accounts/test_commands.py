@@ -129,3 +129,37 @@ def test_seed_demo_phone_taken_by_someone_else_is_a_command_error_and_writes_not
         run("seed_demo")
     assert not Team.objects.filter(slug="demo").exists()
     assert not User.objects.filter(email="owner@demo.crewdesk.local").exists()
+
+
+def test_seed_demo_team_can_multicast_the_shift_reminder_at_once(db, django_capture_on_commit_callbacks):
+    """README "Multicasts": the demo key sends `shift-reminder` to everyone; the demo people have verified phones."""
+    import json
+
+    from messaging import sms
+    from messaging.models import IndividualGroup, MessageTemplate
+
+    out, _ = run("seed_demo", "--no-schedule")
+    assert "shift-reminder" in out
+    team = Team.objects.get(slug="demo")
+    assert {"shift-reminder", "schedule-published", "team-announcement"} <= set(
+        MessageTemplate.objects.filter(team=team).values_list("template_id", flat=True)
+    )
+    assert IndividualGroup.objects.get(team=team).members.count() == 3
+    plaintext = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("API key: "))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    body = {
+        "data": {
+            "type": "multicasts",
+            "attributes": {
+                "template-id": "shift-reminder",
+                "data": {"start": "9:00"},
+                "filter-type": "all-participants",
+            },
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/courier/v1/multicasts/", json.dumps(body), content_type="application/vnd.api+json")
+    assert response.status_code == 201, response.content
+    assert sorted(m.to for m in sms.outbox) == ["+79160000001", "+79160000002", "+79160000003"]
+    assert sms.outbox[0].body.startswith("Hi ")

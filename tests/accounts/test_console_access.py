@@ -91,10 +91,11 @@ def test_the_group_holds_no_operator_only_permission():
     codenames = set(granted.values_list("codename", flat=True))
     assert {"view_shift", "change_timesheet", "add_invitation", "view_user"} <= codenames
     operator_only = {
-        "view_onetimecode", "view_authtoken", "view_device", "view_periodictask", "view_crontabschedule",
+        "view_onetimecode", "view_authtoken", "change_device", "view_periodictask", "view_crontabschedule",
         "view_chat", "view_chatmessage", "view_serverevent", "view_setting", "view_demorecord", "view_group",
         "change_user", "add_membership", "view_contact",
     }  # fmt: skip
     # (the inbox's own `contact` — customers of a channel — shares the codename view_contact with accounts' Contact)
     assert not codenames & operator_only
+    assert "view_device" in codenames  # issue 13: managers see their people's push devices (read-only)
     assert Group.objects.filter(name=TEAM_MANAGER_GROUP).count() == 1

@@ -2,7 +2,10 @@
 (recursively for objects; first element for lists). Samples are copied from spec/samples/courier.json into
 tests/contract/samples/courier.json, limited to the endpoints built (organizations, text-accounts, texts, and the
 two-way SMS resources: numbers, claim-number, lookups, logs, user-number maps, consents, org preferences).
-`POST /texts/{id}/callback/` documents no success body (only the 4XX envelope), so it has no case here.
+`POST /texts/{id}/callback/` documents no success body (only the 4XX envelope), so it has no case here; neither does
+`POST /bulk-badge-counts/` (its documented body is null). Multicasts and notifications (issue 13): fields the document
+shows only with an include flag (`individual-group`, `individual-ids`, `download-link`, `message-senders`) are asked
+for with that flag.
 """
 
 import copy
@@ -42,6 +45,27 @@ REQUIRED_QUERY = {
     "/v1/text-number-logs/": "number-id",
     "/v1/text-number-info/": "number",
     "/v1/org-preferences/": "organization-id",
+    "/v1/user-multicasts/": "individual-id",
+    "/v1/badge-counts/": "individual-id",
+    "/v1/user-emails/": "individual-id",
+    "/v1/user-email-attachments/": "email-id",
+    "/v1/communication-summaries/": "individual-id",
+}
+# Flags the document shows some fields under (any method of the path).
+INCLUDE_QUERY = {
+    "/v1/multicasts/": {"include-individual-group": "true", "include-individual-ids": "true"},
+    "/v1/multicasts/{id}/": {"include-individual-group": "true", "include-individual-ids": "true"},
+    "/v1/user-email-attachments/": {"with-link": "true"},
+    "/v1/user-email-attachments/{id}/": {"with-link": "true"},
+    "/v1/communication-summaries/": {"include-senders": "true"},
+}
+# The sample's `all-participants` names no group or individual, so its answer has no `individual-group-id` or
+# `individual-id` to show: the case sends to one individual and one group instead.
+ATTRIBUTE_OVERRIDES = {
+    ("POST", "/v1/multicasts/"): lambda w: {
+        "filter-type": "individuals",
+        "filter-value": {"individual-ids": [w["individual-id"]], "individual-group-ids": [w["individual-groups"]]},
+    },
 }
 
 
@@ -92,6 +116,7 @@ def world(team, owner):
     consent = UserConsent.objects.create(team=team, user=member, target_id=member.phone)
     org_preference_set(team=team, name="default-channel-title", value="Crew")  # the list's first row is stored
     return {
+        **_notification_world(team, owner),
         "organizations": str(team.uid),
         "text-accounts": str(account.uid),
         "texts": str(text.uid),
@@ -108,20 +133,114 @@ def world(team, owner):
     }
 
 
+def _fill(values: dict, world) -> None:
+    """Sample ids become the world's objects named by the key (lists of them too); documented placeholders that are
+    not valid input are replaced (INPUT_OVERRIDES)."""
+    for key, value in values.items():
+        if value == SAMPLE_ID:
+            values[key] = world[key]
+        elif isinstance(value, list) and value == [SAMPLE_ID]:
+            values[key] = [world[key]]
+        elif key in INPUT_OVERRIDES:
+            values[key] = INPUT_OVERRIDES[key]
+
+
+def _notification_world(team, owner) -> dict:
+    """Objects of the multicast and notification resources (issue 13), most of them the owner's: the API key the
+    tests call with acts as the owner, who reads their own notifications and devices by default."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accounts.models import Membership
+    from messaging.models import (
+        BadgeCount,
+        Delivery,
+        DeviceLog,
+        Multicast,
+        MulticastChunk,
+        UserEmail,
+        UserEmailAttachment,
+        UserNotification,
+    )
+    from messaging.services.push_setup import app_credential_create
+    from tests.factories import DeviceFactory, IndividualGroupFactory, MessageTemplateFactory
+
+    owner.dob = datetime.date(1990, 1, 2)
+    owner.save()
+    me = Membership.objects.get(team=team, user=owner)
+    mate = MembershipFactory(team=team, user=UserFactory(dob=datetime.date(1991, 3, 4)))
+    # `template-id: "string"` in the samples: a template that needs no data beyond the recipient's own.
+    MessageTemplateFactory(
+        team=team, template_id="string", sms_body="Hi {{ first_name }}", push_title="Hi", push_body="Hi",
+        email_subject="Hi", email_text="Hi {{ first_name }}", email_html="",
+    )  # fmt: skip
+    parent = IndividualGroupFactory(team=team, name="Floor")
+    group = IndividualGroupFactory(team=team, name="Bar", parent=parent)
+    group.members.set([me, mate])
+    group.leaders.set([me])
+    multicast = Multicast.objects.create(
+        team=team, created_by=owner, template_id="string", parts={"sms_body": "Hi"}, filter_type="individuals",
+        filter_value={"individual-ids": [str(me.uid)], "individual-group-ids": [str(group.uid)]},
+        individual_group=group, individual=me, channels=["sms", "push"], status="complete", recipients_total=2,
+    )  # fmt: skip
+    chunk = MulticastChunk.objects.create(
+        multicast=multicast, seq=0, first_member_id=me.pk, last_member_id=me.pk, size=1
+    )
+    Delivery.objects.create(multicast=multicast, chunk=chunk, individual=me, user=owner, channel="sms", status="sent")
+    push = {"title": "Hi", "body": "Hi Olga", "category": "shift", "data": {"k": "v"}}
+    notification = UserNotification.objects.create(
+        team=team, multicast=multicast, chunk=chunk, individual=me, user=owner,
+        data={"apn": push, "fcm": push, "web": push, "sms": {"bodies": ["Hi Olga"]}},
+    )  # fmt: skip
+    badge = BadgeCount.objects.create(team=team, individual=me, type="appointment", count=2, timestamp="t")
+    device = DeviceFactory(
+        user=owner, device_id="contract", push_service="fcm", notification_token="tok", individual=me
+    )
+    DeviceLog.objects.create(team=team, device=device, title="Hi", body="Hi Olga", data={"k": "v"}, badge_count=1)
+    credential = app_credential_create(team=team, type="apn", data={"key": "secret"}, app_name="crew")
+    email = UserEmail.objects.create(
+        team=team, individual=me, created_by=owner, to="olga@example.com", subject="Hi", message="Hello"
+    )
+    attachment = UserEmailAttachment.objects.create(
+        email=email, filename="a.txt", content_type="text/plain", upload_token="contract",
+        expires_at=timezone.now() + datetime.timedelta(hours=1), ready=True, size=2,
+    )  # fmt: skip
+    attachment.file.save("a.txt", ContentFile(b"hi"))
+    return {
+        "users": str(owner.uid),
+        "individuals": str(mate.uid),
+        "individual-groups": str(group.uid),
+        "multicasts": str(multicast.uid),
+        "user-notifications": str(notification.uid),
+        "badge-counts": str(badge.uid),
+        "user-devices": str(device.uid),
+        "app-credentials": str(credential.uid),
+        "user-emails": str(email.uid),
+        "user-email-attachments": str(attachment.uid),
+        "individual-id": str(me.uid),
+        "individual-ids": str(me.uid),
+        "individual-group-ids": str(group.uid),
+        "email-id": str(email.uid),
+        "sender-organization-id": str(team.uid),
+    }
+
+
 def _request_body(entry, world) -> dict | None:
     body = copy.deepcopy(entry["request_sample"])
     if not body:
         return None
-    if "data" not in body:  # a flat body (claim-number)
+    if "data" not in body or not isinstance(body["data"], dict) or "attributes" not in body["data"]:
+        _fill(body, world)  # a flat body (claim-number, the multicast actions)
         return body
     data = body["data"]
     if data.get("id") == SAMPLE_ID:
         data["id"] = world[data["type"]]
-    for key, value in data["attributes"].items():
-        if value == SAMPLE_ID:
-            data["attributes"][key] = world[key]
-        elif key in INPUT_OVERRIDES:
-            data["attributes"][key] = INPUT_OVERRIDES[key]
+    _fill(data["attributes"], world)
+    override = ATTRIBUTE_OVERRIDES.get((entry["method"], entry["path"]))
+    if override is not None:
+        data["attributes"].update(override(world))
     return body
 
 
@@ -131,6 +250,7 @@ def test_courier_response_matches_documented_sample(entry, documented, bearer_cl
     path = "/courier" + entry["path"].replace("{id}", world.get(collection, ""))
     required = REQUIRED_QUERY.get(entry["path"]) if entry["method"] == "GET" else None
     query = {required: world[required]} if required else {}
+    query.update(INCLUDE_QUERY.get(entry["path"], {}))
     body = _request_body(entry, world)
 
     response = bearer_client.generic(

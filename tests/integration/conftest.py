@@ -107,7 +107,7 @@ def _worker(tmp_path, *, beat: bool = False, extra_env: dict | None = None):
     with celery_app.connection_for_write() as conn:
         celery_app.control.purge(connection=conn)  # leftovers of an aborted run
 
-    queues = "sms_otp,sms,multicast,webhooks,default"
+    queues = "sms_otp,sms,multicast,push,email,webhooks,default"
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A", "config", "worker", "-Q", queues, "--loglevel=info", "--concurrency=2",

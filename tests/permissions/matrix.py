@@ -23,6 +23,10 @@ POLICIES: dict[str, dict[str, Any]] = {
     "admin": {"owner": ALLOWED, "manager": FORBIDDEN, "member": FORBIDDEN, "outsider": HIDDEN, "api_key": ALLOWED},
     # The team itself, destructively: owners only (an API key acts as the owner who made it).
     "owner": {"owner": ALLOWED, "manager": FORBIDDEN, "member": FORBIDDEN, "outsider": HIDDEN, "api_key": ALLOWED},
+    # The member's own record that others in the team can see but not change (their notification preferences).
+    "own_visible": {
+        "owner": FORBIDDEN, "manager": FORBIDDEN, "member": ALLOWED, "outsider": HIDDEN, "api_key": FORBIDDEN,
+    },
     # The member's own object (their device, request, timesheet): nobody else, not even a manager (404).
     "own": {"owner": HIDDEN, "manager": HIDDEN, "member": ALLOWED, "outsider": HIDDEN, "api_key": HIDDEN},
     # An object of the team named in the body: any member / its managers; the member's own object.

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: the demo team, its people, an API key and a demo schedule; the owner's console login and
-the secrets are printed on the first run only (`make run` calls it).
+the secrets are printed on the first run only (`make run` calls it). It also gives the team multicast templates and a
+group (messaging.services.demo).
 
 It lives in automations (the top domain app) because it spans the apps below: the team and people come from
 accounts.services.demo, the week of shifts, clock sessions and timesheets from automations' demo data — the same
@@ -14,6 +15,7 @@ from automations.models import Sync
 from automations.services import demo_apply, demo_run
 from core.exceptions import ApplicationError
 from inbox.demo import inbox_demo_seed
+from messaging.services.demo import multicast_demo_seed
 
 CONSOLE_URL = "http://127.0.0.1:8000/admin/"
 SCHEDULE = {"number_of_team_members": 6, "weeks_back": 1, "weeks_forward": 1, "shifts_per_member_per_week": 4}
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present.")
             return
         self.stdout.write(f'Created team "{seed.team.name}" (slug {seed.team.slug}).')
+        template_ids = multicast_demo_seed(team=seed.team)
+        self.stdout.write(f'Multicast templates: {", ".join(template_ids)} (README "Multicasts").')
         if not options["no_schedule"]:
             sync = demo_apply(team=seed.team, user=seed.owner, seed_type="hospitality", options=SCHEDULE)
             demo_run(sync_id=sync.pk)  # a no-op when the task already ran it (eager Celery)
