@@ -47,6 +47,14 @@ ADDONS = [
                 "operations": ["send"],
             },
             {
+                "name": "multicasts",
+                "title": "Send multicasts",
+                "hint": "Sends the team's message templates by SMS, push and e-mail, as each person chose.",
+                "resource_type": "Multicast",
+                "resource_kind": "multicast",
+                "operations": ["send"],
+            },
+            {
                 "name": "chats",
                 "title": "Post in team chats",
                 "hint": "Posts in group chats as the manager who installed the action.",
@@ -198,6 +206,23 @@ ACTIONS = [
         "summary": "Texts back whoever sends the keyword to the team's number.",
         "trigger": "sms_keyword",
         "activity": "send_sms",
+        "defaults": {"to": "trigger"},
+    },
+    {
+        "key": "multicast-template",
+        "addon": "crewdesk-messaging",
+        "name": "Send a templated multicast",
+        "summary": "A message template by SMS, push and e-mail to a group, now, later, or on a schedule.",
+        "trigger": "schedule",
+        "activity": "send_multicast",
+    },
+    {
+        "key": "multicast-shift-published",
+        "addon": "crewdesk-messaging",
+        "name": "Multicast to the employee of a published shift",
+        "summary": "Sends a template (e.g. shift-reminder with start = {start_at}) to the shift's employee.",
+        "trigger": "shift_published",
+        "activity": "send_multicast",
         "defaults": {"to": "trigger"},
     },
     {

@@ -2,12 +2,20 @@
 
 from automations.activities.base import Activity, ActivityFailed, RunContext, TransientFailure
 from automations.activities.messages import PostChatMessage, SendSms
+from automations.activities.multicasts import SendMulticast
 from automations.activities.webhooks import CallWebhook
 from automations.activities.workforce import CreateShiftsFromTemplate, ExportApprovedTimesheets
 
 ACTIVITIES: dict[str, Activity] = {
     a.key: a
-    for a in (SendSms(), PostChatMessage(), CallWebhook(), CreateShiftsFromTemplate(), ExportApprovedTimesheets())
+    for a in (
+        SendSms(),
+        SendMulticast(),
+        PostChatMessage(),
+        CallWebhook(),
+        CreateShiftsFromTemplate(),
+        ExportApprovedTimesheets(),
+    )
 }
 
 

@@ -374,3 +374,76 @@ def test_approved_hours_are_emailed_as_the_payroll_csv(
     assert run.result["rows"] == 1
     assert run.progress == 100
     assert HistoryEntry.objects.filter(run=run, name="run succeeded").exists()
+
+
+# --- templated multicasts (issue 13's service) ---------------------------------------------------------------------
+
+
+def test_a_scheduled_multicast_reaches_each_member_of_the_group_once(
+    catalogue, team, owner, django_capture_on_commit_callbacks
+):
+    from messaging.models import Multicast
+    from tests.factories import IndividualGroupFactory, MessageTemplateFactory
+
+    MessageTemplateFactory(team=team, template_id="shift-reminder")
+    cooks = [UserFactory(first_name=name) for name in ("Ann", "Bob")]
+    group = IndividualGroupFactory(team=team, name="Kitchen")
+    for user in cooks:
+        group.members.add(MembershipFactory(team=team, user=user))
+    install = install_action(
+        team,
+        owner,
+        "multicast-template",
+        settings={"template_id": "shift-reminder", "params": {"start": "9:00"}, "to": "group", "group": "kitchen"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = runs.run_now(install=install, trigger_data={}, by=owner)
+    run.refresh_from_db()
+    assert run.status == Status.SUCCEEDED, run.error
+    multicast = Multicast.objects.get(uid=run.result["multicast"])
+    assert multicast.individual_group == group
+    assert multicast.data == {"start": "9:00"}
+    texts = sorted(m.body for m in sms.outbox if m.to in {u.phone for u in cooks})
+    assert texts == ["Hi Ann, your shift starts 9:00.", "Hi Bob, your shift starts 9:00."]
+
+
+def test_a_published_shift_multicasts_to_its_employee_with_the_trigger_data(
+    catalogue, team, owner, teammate, django_capture_on_commit_callbacks
+):
+    from messaging.models import Multicast
+    from tests.factories import MessageTemplateFactory
+
+    MessageTemplateFactory(team=team, template_id="shift-reminder")
+    install = install_action(
+        team,
+        owner,
+        "multicast-shift-published",
+        settings={"template_id": "shift-reminder", "params": {"start": "{start_at}"}},
+    )
+    shift = _shift(team, owner, assignee=teammate)
+    with django_capture_on_commit_callbacks(execute=True):
+        shift_services.shift_publish(shift=shift, by=owner)
+    run = install.runs.get()
+    assert run.status == Status.SUCCEEDED, run.error
+    multicast = Multicast.objects.get(uid=run.result["multicast"])
+    assert multicast.data == {"start": shift.start_at.isoformat()}
+    assert multicast.individual.user == teammate
+
+
+def test_multicast_settings_are_checked_against_the_template(catalogue, team, owner):
+    from core.exceptions import ValidationFailed
+    from tests.factories import MessageTemplateFactory
+
+    MessageTemplateFactory(team=team, template_id="shift-reminder")
+    for settings, field in [
+        ({"template_id": "no-such"}, "settings.template_id"),
+        ({"template_id": "shift-reminder", "params": {"colour": "red"}}, "settings.params.colour"),
+        ({"template_id": "shift-reminder", "to": "group", "group": "Nobody"}, "settings.group"),
+    ]:
+        with pytest.raises(ValidationFailed) as caught:
+            install_action(team, owner, "multicast-template", settings=settings)
+        assert field in caught.value.details, caught.value.details
+    install = install_action(team, owner, "multicast-template", settings={"template_id": "shift-reminder"})
+    with pytest.raises(ValidationFailed) as caught:
+        runs.run_now(install=install, trigger_data={}, by=owner)  # `start` is missing to run it
+    assert "settings.params.start" in caught.value.details
