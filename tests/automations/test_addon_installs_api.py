@@ -32,7 +32,11 @@ def test_install_grants_every_permission_and_answers_the_addon(catalogue, team, 
     assert response.json()["package"] == "crewdesk-messaging"
     assert response.json()["installed"] is True
     install = AddonInstall.objects.get(team=team)
-    assert {p.name: p.operations for p in install.permissions.all()} == {"sms": ["send"], "chats": ["post"]}
+    assert {p.name: p.operations for p in install.permissions.all()} == {
+        "sms": ["send"],
+        "multicasts": ["send"],
+        "chats": ["post"],
+    }
     again = tommy_client.post(MESSAGING)
     assert again.status_code == 200
     assert AddonInstall.objects.count() == 1
@@ -79,7 +83,11 @@ def test_put_upgrades_to_the_addons_version_and_permissions(catalogue, team, own
     assert response.status_code == 200
     install.refresh_from_db()
     assert install.version == "1.1.0"
-    assert {p.name: p.operations for p in install.permissions.all()} == {"sms": [], "chats": ["post"]}
+    assert {p.name: p.operations for p in install.permissions.all()} == {
+        "sms": [],
+        "multicasts": ["send"],
+        "chats": ["post"],
+    }
 
 
 def test_delete_uninstalls_and_deletes_its_action_installs(catalogue, team, owner, teammate, tommy_client):
@@ -100,7 +108,7 @@ def test_delete_uninstalls_and_deletes_its_action_installs(catalogue, team, owne
 def test_permissions_list_and_get(catalogue, team, owner, tommy_client):
     install_addon(team, owner, "crewdesk-messaging")
     listed = tommy_client.get(f"{MESSAGING}/permissions").json()
-    assert [p["name"] for p in listed] == ["chats", "sms"]
+    assert [p["name"] for p in listed] == ["chats", "multicasts", "sms"]
     one = tommy_client.get(f"{MESSAGING}/permissions/sms").json()
     assert one["operations"] == ["send"]
     assert one["team_id"] == team.pk
