@@ -56,10 +56,15 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
-    "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services.py)
+    "automations-syncs-sweep": {  # fail syncs whose worker died, re-enqueue lost ones (automations/services/demo.py)
         "task": "automations.syncs_sweep_task",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    "automations-runs-tick": {  # due action runs, watched triggers, lost runs (automations/services/runs.py)
+        "task": "automations.runs_tick_task",
+        "schedule": 5.0,
+        "options": {"expires": 4},
     },
     "inbox-scheduled-replies": {  # scheduled inbox replies: due rows claimed once (inbox/services/scheduled.py)
         "task": "inbox.scheduled_replies_dispatch_task",

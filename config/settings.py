@@ -337,6 +337,14 @@ WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 # After a secret is rotated, deliveries are signed with the old one too for this long.
 WEBHOOK_SECRET_ROTATION_GRACE_SECONDS = env_int("WEBHOOK_SECRET_ROTATION_GRACE_SECONDS", 24 * 3600)
 
+# --- Automations (automations/services/runs.py) --------------------------------------------------------------------
+# The shortest interval an install's schedule may repeat at (the dispatcher looks for due runs every 5 s).
+AUTOMATIONS_MIN_INTERVAL_SECONDS = env_int("AUTOMATIONS_MIN_INTERVAL_SECONDS", 60)
+# A run that fails for a transient reason is tried this many times in all (backoff 30 s doubling, at most 1 h).
+AUTOMATIONS_MAX_ATTEMPTS = env_int("AUTOMATIONS_MAX_ATTEMPTS", 5)
+# A scheduled run found this late (beat was down) is skipped as missed instead of running hours after its time.
+AUTOMATIONS_MISSED_AFTER_SECONDS = env_int("AUTOMATIONS_MISSED_AFTER_SECONDS", 3600)
+
 # --- Conversations inbox (inbox/) -------------------------------------------------------------------------------
 # The document says its webhooks are retried "indefinitely"; Crewdesk retries (5 s doubling, at most 1 h apart) this
 # long, then gives up (`failed`, replayable in the console).

@@ -7,10 +7,10 @@ which is not unavailable. The shifts service refuses such an assignment unless t
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from workforce.models import Availability, Shift
+from workforce.models import Attendance, Availability, Shift
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -43,4 +43,38 @@ def shifts_visible_to(team, user) -> QuerySet[Shift]:
     """Shifts an employee may see in `team`: published, and assigned to them or open to request (no assignee)."""
     return Shift.objects.filter(team=team, status=Shift.Status.PUBLISHED).filter(
         Q(assignee=user) | Q(assignee__isnull=True)
+    )
+
+
+def unfilled_shifts_starting(*, team_id: int, after: datetime.datetime, before: datetime.datetime) -> QuerySet[Shift]:
+    """Shifts of the team with nobody assigned (open, or published open to request) starting in (after, before]."""
+    return Shift.objects.filter(
+        team_id=team_id,
+        assignee__isnull=True,
+        status__in=(Shift.Status.OPEN, Shift.Status.PUBLISHED),
+        start_at__gt=after,
+        start_at__lte=before,
+    ).order_by("start_at", "pk")
+
+
+def shifts_missing_clock_in(
+    *, team_id: int, after: datetime.datetime, before: datetime.datetime, now: datetime.datetime
+) -> QuerySet[Shift]:
+    """Published, assigned shifts of the team that started in (after, before] and are not over at `now`, whose
+    employee has no clock session for them (linked by the shift or its event), as the forgot-clock-in reminder reads
+    it."""
+    session = Attendance.objects.filter(user_id=OuterRef("assignee_id")).filter(
+        Q(shift_id=OuterRef("pk")) | Q(event_id=OuterRef("event_id"))
+    )
+    return (
+        Shift.objects.filter(
+            team_id=team_id,
+            status=Shift.Status.PUBLISHED,
+            assignee__isnull=False,
+            start_at__gt=after,
+            start_at__lte=before,
+            end_at__gt=now,
+        )
+        .exclude(Exists(session))
+        .order_by("start_at", "pk")
     )

@@ -60,7 +60,16 @@ TEAM_MANAGER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "appcredential": ("view", "add", "change"),
         "useremail": ("view", "change"),
     },
-    "automations": {"sync": ("view", "add")},
+    "automations": {
+        "sync": ("view", "add"),
+        "developer": ("view",),
+        "addon": ("view",),
+        "action": ("view",),
+        "addoninstall": ("view",),
+        "actioninstall": ("view", "change"),
+        "actionrun": ("view",),
+        "historyentry": ("view",),
+    },
     # The conversations inbox (issue 15): its console page, configuration and journals.
     "inbox": {
         "channel": ("view", "add", "change"),

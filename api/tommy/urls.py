@@ -2,7 +2,16 @@
 
 from django.urls import re_path
 
-from api.tommy import accounts, contacts, invitations, syncs, workforce_people, workforce_shifts, workforce_time
+from api.tommy import (
+    accounts,
+    automations,
+    contacts,
+    invitations,
+    syncs,
+    workforce_people,
+    workforce_shifts,
+    workforce_time,
+)
 from core.api.routers import OptionalSlashRouter
 
 # --- accounts ---------------------------------------------------------------------------------------
@@ -214,6 +223,52 @@ syncs_patterns = [
 ]
 
 
+# --- developers, addons, actions (literal paths before their {package} / {id} siblings) -------------------------
+
+a = automations
+PACKAGE = r"(?P<package>[A-Za-z0-9_.-]+)"
+NAME = r"(?P<name>[^/]+)"
+PK = r"(?P<pk>[0-9]{1,18})"
+
+automations_patterns = [
+    re_path(r"^developers/?$", a.DevelopersView.as_view(), name="developers"),
+    re_path(rf"^developers/{PK}/?$", a.DeveloperView.as_view(), name="developer"),
+    re_path(rf"^developers/{PK}/addons/?$", a.DeveloperAddonsView.as_view(), name="developer-addons"),
+    re_path(rf"^developers/{PK}/actions/?$", a.DeveloperActionsView.as_view(), name="developer-actions"),
+    re_path(r"^addons/?$", a.AddonsView.as_view(), name="addons"),
+    re_path(r"^addons/recommended/?$", a.AddonsRecommendedView.as_view(), name="addons-recommended"),
+    re_path(r"^addons/popular/?$", a.AddonsPopularView.as_view(), name="addons-popular"),
+    re_path(r"^addons/installed/?$", a.AddonsInstalledView.as_view(), name="addons-installed"),
+    re_path(r"^addons/search/?$", a.AddonsSearchView.as_view(), name="addons-search"),
+    re_path(rf"^addons/{PACKAGE}/?$", a.AddonView.as_view(), name="addon"),
+    re_path(rf"^addons/{PACKAGE}/report/?$", a.AddonReportView.as_view(), name="addon-report"),
+    re_path(rf"^addons/{PACKAGE}/actions/?$", a.AddonActionsView.as_view(), name="addon-actions"),
+    re_path(rf"^addons/{PACKAGE}/install/?$", a.AddonInstallView.as_view(), name="addon-install"),
+    re_path(rf"^addons/{PACKAGE}/install/permissions/?$", a.AddonPermissionsView.as_view(), name="addon-permissions"),
+    re_path(
+        rf"^addons/{PACKAGE}/install/permissions/{NAME}/?$",
+        a.AddonPermissionView.as_view(),
+        name="addon-permission",
+    ),
+    re_path(rf"^addons/{PACKAGE}/install/settings/?$", a.AddonSettingsView.as_view(), name="addon-settings"),
+    re_path(rf"^addons/{PACKAGE}/install/settings/{NAME}/?$", a.AddonSettingView.as_view(), name="addon-setting"),
+    re_path(r"^actions/?$", a.ActionsView.as_view(), name="actions"),
+    re_path(r"^actions/popular/?$", a.ActionsPopularView.as_view(), name="actions-popular"),
+    re_path(r"^actions/installed/?$", a.ActionsInstalledView.as_view(), name="actions-installed"),
+    re_path(r"^actions/recent/?$", a.ActionsRecentView.as_view(), name="actions-recent"),
+    re_path(r"^actions/search/?$", a.ActionsSearchView.as_view(), name="actions-search"),
+    re_path(r"^actions/installs/?$", a.ActionInstallsView.as_view(), name="action-installs"),
+    re_path(rf"^actions/installs/{PK}/?$", a.ActionInstallView.as_view(), name="action-install"),
+    re_path(rf"^actions/installs/{PK}/run/?$", a.ActionInstallRunView.as_view(), name="action-install-run"),
+    re_path(
+        rf"^actions/installs/{PK}/run_later/?$", a.ActionInstallRunLaterView.as_view(), name="action-install-run-later"
+    ),
+    re_path(rf"^actions/installs/{PK}/history/?$", a.ActionInstallHistoryView.as_view(), name="action-install-history"),
+    re_path(rf"^actions/{PK}/?$", a.ActionView.as_view(), name="action"),
+    re_path(rf"^actions/{PK}/variables/?$", a.ActionVariablesView.as_view(), name="action-variables"),
+]
+
+
 urlpatterns = [
     *accounts_patterns,
     *contacts_patterns,
@@ -222,4 +277,5 @@ urlpatterns = [
     *workforce_shifts_patterns,
     *workforce_time_patterns,
     *syncs_patterns,
+    *automations_patterns,
 ]

@@ -4,7 +4,8 @@
    whole message, any case; always honoured, whoever sends them.
 2. A sender who is not an active member meets the number's `events.unknown-number` rule: `accept` (default) goes
    on, `reply` answers with the rule's message and stops, `drop` stops (the message stays logged).
-3. A reply to a pending SMS consent request decides it (accept / decline / invalid response).
+3. A reply to a pending SMS consent request decides it (accept / decline / invalid response); anything else is
+   told to installed automations (keyword triggers, core.hooks).
 4. Otherwise a reply matching a recent text's `expected_responses` is POSTed to that text's `callback_url`.
 5. The number's `forward_to` gets a copy of every message that was not stopped at step 2.
 """
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.selectors import active_member_by_phone
+from core import hooks
 from messaging.models import InboundText, Text, UserConsent
 from messaging.services import optouts
 from messaging.services.consents import team_sender
@@ -59,9 +61,26 @@ def handle_reply(inbound: InboundText) -> str:
         outcome = handle_unknown_sender(inbound)
         if outcome is not None:
             return outcome
-        outcome = handle_consent_reply(inbound) or handle_expected_response(inbound) or "stored"
+        outcome = handle_consent_reply(inbound)
+        if outcome is None:
+            announce_to_automations(inbound)
+        outcome = outcome or handle_expected_response(inbound) or "stored"
     forward_copy(inbound)
     return outcome
+
+
+def announce_to_automations(inbound: InboundText) -> None:
+    """Installed automations listening to texts (keyword triggers) start their runs (core.hooks; once per message).
+    Not for STOP/START/HELP, messages the unknown-sender rule stopped, or replies a consent request consumed."""
+    member = active_member_by_phone(team_id=inbound.team_id, phone=inbound.sender)
+    data = {
+        "inbound_id": inbound.pk,
+        "from": inbound.sender,
+        "to": inbound.to,
+        "body": inbound.body,
+        "user_id": member.pk if member is not None else None,
+    }
+    hooks.emit(hooks.SMS_RECEIVED, team_id=inbound.team_id, key=f"sms:{inbound.pk}", data=data)
 
 
 def handle_keyword(inbound: InboundText) -> str | None:

@@ -31,3 +31,17 @@ def apply_demo(django_capture_on_commit_callbacks):
         return sync
 
     return run
+
+
+@pytest.fixture
+def catalogue(db):
+    """Crewdesk's catalogue, as the data migration loads it (the tests run without migrations)."""
+    from automations.catalogue import catalogue_load_current
+
+    catalogue_load_current()
+
+
+@pytest.fixture
+def manager_client(tommy_client):
+    """The team's API key: it acts as the owner who made it (a manager)."""
+    return tommy_client

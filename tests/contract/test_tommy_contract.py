@@ -14,6 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from messaging import sms
+from tests.contract.addons_actions_calls import ADDONS_ACTIONS_CALLS
 from tests.contract.automations_calls import AUTOMATION_CALLS
 from tests.contract.tommy_contacts_calls import CONTACT_CALLS
 from tests.contract.tommy_invitations_calls import INVITATION_CALLS
@@ -150,6 +151,7 @@ CALLS.update(PEOPLE_CALLS)  # workforce settings/employees/availabilities/questi
 CALLS.update(SHIFT_CALLS)  # workforce shifts and shift requests: tests/contract/workforce_shifts_calls.py
 CALLS.update(TIME_CALLS)  # workforce attendances, timesheets, timesheet items: workforce_time_calls.py
 CALLS.update(AUTOMATION_CALLS)  # demo data and syncs: tests/contract/automations_calls.py
+CALLS.update(ADDONS_ACTIONS_CALLS)  # developers, addons, actions: tests/contract/addons_actions_calls.py
 
 CASES = [pytest.param(entry, id=f"{entry['method']} {entry['path']}") for entry in SAMPLES if _success_sample(entry)]
 

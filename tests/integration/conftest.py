@@ -67,6 +67,18 @@ class Worker:
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """Start a worker on every queue; publish from this process to the same broker; stop the worker afterwards."""
+    yield from _worker(tmp_path)
+
+
+@pytest.fixture
+def celery_worker_with_beat(transactional_db, tmp_path):
+    """The same worker with its embedded beat (`-B`, django-celery-beat's DatabaseScheduler on the test database),
+    as `make run` starts it: beat's own schedule (config/celery.py) drives the periodic jobs. Automations may repeat
+    every 5 s here (AUTOMATIONS_MIN_INTERVAL_SECONDS), so a test sees several occurrences in seconds."""
+    yield from _worker(tmp_path, beat=True, extra_env={"AUTOMATIONS_MIN_INTERVAL_SECONDS": "5"})
+
+
+def _worker(tmp_path, *, beat: bool = False, extra_env: dict | None = None):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip(
             "integration: the test database is SQLite in memory, which a worker process cannot see; "
@@ -85,6 +97,7 @@ def celery_worker(transactional_db, tmp_path):
         "SMS_BACKEND": "file",
         "SMS_FILE_PATH": str(sms_path),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
 
     # This process publishes for real too, to the worker's Redis db (tasks enqueued on commit, and the test's own).
@@ -100,6 +113,8 @@ def celery_worker(transactional_db, tmp_path):
         "-A", "config", "worker", "-Q", queues, "--loglevel=info", "--concurrency=2",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"it-{os.getpid()}@%h",
     ]  # fmt: skip
+    if beat:
+        command += ["-B", "--schedule", str(tmp_path / "beat-schedule")]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -19,13 +19,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
-from import_export import resources
 from import_export.admin import ExportMixin
-from import_export.fields import Field
 from import_export.formats import base_formats
 
 from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin
 from core.exceptions import ApplicationError
+from workforce.exports import ApprovedHoursResource
 from workforce.models import Attendance, AttendanceEdit, AttendancePunch, Timesheet, TimesheetItem
 from workforce.services.hours import scheduled_hours, with_hours
 from workforce.services.timesheets import timesheets_bulk_update
@@ -131,51 +130,6 @@ class TimesheetChangeList(ChangeList):
             "weeks": [weeks[k] for k in sorted(weeks, reverse=True)],
             "capped": capped,
         }
-
-
-class ApprovedHoursResource(resources.ModelResource):
-    """One CSV row per approved timesheet, for payroll: who, which week, hours worked, breaks, scheduled."""
-
-    employee = Field(column_name="Employee")
-    email = Field(column_name="Email")
-    phone = Field(column_name="Phone")
-    team_name = Field(column_name="Team")
-    week_start = Field(attribute="start_date", column_name="From")
-    week_end = Field(attribute="end_date", column_name="To")
-    worked = Field(attribute="worked_hours", column_name="Worked hours")
-    breaks = Field(attribute="break_hours", column_name="Break hours")
-    scheduled = Field(column_name="Scheduled hours")
-    approved_by = Field(column_name="Approved by")
-    approved_at = Field(attribute="decided_at", column_name="Approved at")
-
-    class Meta:
-        model = Timesheet
-        fields = (
-            "employee", "email", "phone", "team_name", "week_start", "week_end", "worked", "breaks", "scheduled",
-            "approved_by", "approved_at",
-        )  # fmt: skip
-        export_order = fields
-
-    def before_export(self, queryset, **kwargs):
-        self._scheduled = scheduled_hours(queryset)
-
-    def dehydrate_employee(self, timesheet):
-        return str(timesheet.user)
-
-    def dehydrate_email(self, timesheet):
-        return timesheet.user.email or ""
-
-    def dehydrate_phone(self, timesheet):
-        return timesheet.user.phone or ""
-
-    def dehydrate_team_name(self, timesheet):
-        return timesheet.team.name
-
-    def dehydrate_scheduled(self, timesheet):
-        return self._scheduled.get(timesheet.pk, 0.0)
-
-    def dehydrate_approved_by(self, timesheet):
-        return str(timesheet.decided_by) if timesheet.decided_by else ""
 
 
 @admin.register(Timesheet)

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
+from core import hooks
 from core.exceptions import ValidationFailed
 from workforce import selectors
 from workforce.models import Event, Shift, ShiftNotice, ShiftRequest
@@ -341,6 +342,22 @@ def _mark_published(shift: Shift) -> None:
         shift.status = STATUS.PUBLISHED
         shift.published_at = shift.published_at or timezone.now()
         shift.save(update_fields=["status", "published_at", "updated_at"])
+        _announce_to_automations(shift)
+
+
+def _announce_to_automations(shift: Shift) -> None:
+    """Installed automations listening to "shift published" start their runs (core.hooks; once per publish)."""
+    data = {
+        "shift_id": shift.pk,
+        "title": shift.title,
+        "start_at": shift.start_at.isoformat(),
+        "end_at": shift.end_at.isoformat(),
+        "assignee_id": shift.assignee_id,
+        "location_name": shift.location_name,
+        "role": shift.role,
+    }
+    key = f"shift:{shift.pk}:published:{shift.published_at.isoformat()}"
+    hooks.emit(hooks.SHIFT_PUBLISHED, team_id=shift.team_id, key=key, data=data)
 
 
 def _publish(shift: Shift) -> None:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership
+from core import hooks
 from core.exceptions import PermissionDeniedError, ValidationFailed
 from workforce.models import Attendance, Shift, Timesheet, TimesheetItem
 from workforce.services.rounding import Durations, rounded_hours, session_durations
@@ -84,10 +85,23 @@ def _set_status(timesheet: Timesheet, status: str, *, by, now) -> None:
     timesheet.status = status
     if status == Status.SUBMITTED:
         timesheet.submitted_at = now
+        _announce_submitted(timesheet)
     if status in DECIDED_STATUSES:
         timesheet.decided_by, timesheet.decided_at = by, now
     else:
         timesheet.decided_by, timesheet.decided_at = None, None
+
+
+def _announce_submitted(timesheet: Timesheet) -> None:
+    """Installed automations listening to "timesheet submitted" start their runs (core.hooks; once per submit)."""
+    data = {
+        "timesheet_id": timesheet.pk,
+        "user_id": timesheet.user_id,
+        "start_date": str(timesheet.start_date),
+        "end_date": str(timesheet.end_date),
+    }
+    key = f"timesheet:{timesheet.pk}:submitted:{timesheet.submitted_at.isoformat()}"
+    hooks.emit(hooks.TIMESHEET_SUBMITTED, team_id=timesheet.team_id, key=key, data=data)
 
 
 def _attach_loose_items(timesheet: Timesheet) -> int:

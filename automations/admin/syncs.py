@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import path
 
 from accounts.admin import ReadOnlyAdminMixin, TeamScopedAdminMixin
-from automations import admin_demo
+from automations.admin import demo as admin_demo
 from automations.models import DemoRecord, Sync
 
 
