@@ -22,3 +22,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_console_access_after_migrate, sender=self, dispatch_uid="crewdesk-console-access")
+        from accounts import signals
+
+        signals.connect()

@@ -10,7 +10,8 @@ from django.utils.functional import cached_property
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiKey, Membership, User
-from accounts.services.credentials import credential_find, credential_touch
+from accounts.services import credential_cache
+from accounts.services.credentials import credential_touch
 from accounts.services.login_guard import login_guard
 from core.api.requests import client_ip
 
@@ -36,7 +37,7 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         secret = self.read_secret(request)
         if secret is None:
             return None
-        credential = credential_find(secret.strip())
+        credential = credential_cache.credential_lookup(secret.strip())
         if credential is None or not credential.acts:
             # Also an API key whose maker no longer manages its team: the same answer in every family.
             raise exceptions.AuthenticationFailed("Invalid or revoked credentials.")
@@ -50,6 +51,7 @@ class _SecretAuthentication(authentication.BaseAuthentication):
         ):
             raise exceptions.PermissionDenied("This API key may not be used from this address.")
         credential_touch(credential)
+        credential_cache.note_touch(credential)
         return user, credential
 
     def authenticate_header(self, request):

@@ -184,11 +184,15 @@ ANYMAIL = {name[len("ANYMAIL_") :]: value for name, value in os.environ.items() 
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Each process keeps the credential behind a secret this long, checked against the user's epoch in the shared cache
+# on every request (accounts/services/credential_cache.py). Off (0) without Redis: a local-memory cache cannot
+# carry a revocation from one process to the others.
+CREDENTIAL_CACHE_SECONDS = env_int("CREDENTIAL_CACHE_SECONDS", 60 if env_str("REDIS_URL") else 0)
 
 # --- Security (production) ---------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

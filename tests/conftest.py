@@ -14,9 +14,14 @@ def _isolation(settings, tmp_path):
     """Every test starts with an empty SMS outbox, its own media folder and SMS journals, and an empty cache."""
     from django.core.cache import cache
 
+    from accounts.services import credential_cache
     from messaging.services.fanout import plan_of
 
     plan_of.cache_clear()  # multicast ids are reused once a test's transaction rolls back
+    # The per-process credential cache is on in every test, as in production with Redis (one process here, so the
+    # local-memory cache carries the epochs too): a write that forgets to bump an epoch fails the tests that see it.
+    settings.CREDENTIAL_CACHE_SECONDS = 60
+    credential_cache.clear()
     sms.outbox.clear()
     push.outbox.clear()
     settings.MEDIA_ROOT = tmp_path / "media"

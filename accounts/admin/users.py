@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from accounts.admin.scoping import TeamScopedAdminMixin, member_of_any, request_team_ids
 from accounts.models import Device, Membership, User, unique_slug
 from accounts.services.console_access import console_access_sync
+from accounts.services.epochs import user_epochs_bump
 from core.exceptions import ValidationFailed
 from core.phones import normalize_phone
 
@@ -172,6 +173,7 @@ class UserAdmin(TeamScopedAdminMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if obj.is_superuser and not obj.is_staff:  # an operator needs staff status to sign in to the console
             User.objects.filter(pk=obj.pk).update(is_staff=True)
+            user_epochs_bump([obj.pk])
         elif change and "is_superuser" in form.changed_data:  # no longer an operator: staff only if they manage
             console_access_sync(user_ids=[obj.pk])
 

@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, AuthToken, Device, Membership, Team, User, hash_secret
+from accounts.services.epochs import user_epochs_bump
 from core.db.rows import ModelColumns, split_row
 from core.exceptions import PermissionDeniedError
 
@@ -41,6 +42,7 @@ def api_key_create(
 
 def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user_epochs_bump([api_key.created_by_id])  # every process refuses the key from the next request on
     api_key.refresh_from_db(fields=["revoked_at"])
     return api_key
 
@@ -65,6 +67,7 @@ def _revoke_tokens_and_descendants(tokens) -> int:
     frontier = set(tokens.values_list("pk", flat=True))
     while frontier:
         revoked += AuthToken.objects.filter(pk__in=frontier, revoked_at__isnull=True).update(revoked_at=now)
+        user_epochs_bump(AuthToken.objects.filter(pk__in=frontier).values_list("user_id", flat=True))
         seen |= frontier
         frontier = set(AuthToken.objects.filter(issued_by__in=frontier).values_list("pk", flat=True)) - seen
     return revoked
@@ -126,21 +129,29 @@ def credential_find(raw: str) -> ApiKey | AuthToken | None:
 
     Lookup is by hash of the full secret (unique). An API key comes with `created_by`, `team` and
     `maker_membership` loaded; a token with `user`: authenticating and resolving the current team cost no more
-    queries."""
+    queries. accounts.services.credential_cache keeps the row per process, to skip the query on repeat calls."""
     if not raw:
         return None
-    digest = hash_secret(raw)
-    is_api_key = raw.startswith(ApiKey.PREFIX)
+    row = credential_row(raw)
+    return None if row is None else credential_from_row(raw, row)
+
+
+def credential_row(raw: str) -> tuple | None:
+    """The one row `credential_find` reads: the credential joined with its user (and, for a key, team and the
+    maker's membership)."""
     c = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `django.db.connection` is a proxy, slow per attribute
     with c.cursor() as cursor:
-        if is_api_key:
-            cursor.execute(_api_key_sql(c.vendor), [True, False, False, digest])
+        if raw.startswith(ApiKey.PREFIX):
+            cursor.execute(_api_key_sql(c.vendor), [True, False, False, hash_secret(raw)])
         else:
-            cursor.execute(_token_sql(c.vendor), [digest])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if not is_api_key:
+            cursor.execute(_token_sql(c.vendor), [hash_secret(raw)])
+        return cursor.fetchone()
+
+
+def credential_from_row(raw: str, row: tuple) -> ApiKey | AuthToken:
+    """Fresh model instances from a `credential_row` (each request gets its own: nothing is shared between them)."""
+    c = connections[DEFAULT_DB_ALIAS]
+    if not raw.startswith(ApiKey.PREFIX):
         token, user = split_row(row, _TOKEN_LAYOUT, c)
         token.user = user
         return token
@@ -150,6 +161,12 @@ def credential_find(raw: str) -> ApiKey | AuthToken | None:
         membership.user, membership.team = user, team
     key.maker_membership = membership
     return key
+
+
+def credential_user_id(raw: str, row: tuple) -> int:
+    """The user a `credential_row` belongs to (a key's maker, a token's user), without building instances."""
+    layout = _API_KEY_LAYOUT if raw.startswith(ApiKey.PREFIX) else _TOKEN_LAYOUT
+    return row[len(layout[0]) + layout[1].pk_index]
 
 
 # Touch last_used_at at most this often, so authenticating is not a write on every request.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from accounts.services.credentials import api_key_create
+from accounts.services.epochs import user_epochs_bump
 from accounts.services.memberships import membership_add
 from accounts.services.users import user_create
 
@@ -73,6 +74,7 @@ def _create() -> DemoSeed:
     now = timezone.now()
     User.objects.filter(pk__in=[p.pk for p in people], phone_verified_at__isnull=True).update(phone_verified_at=now)
     User.objects.filter(pk__in=[p.pk for p in people], email_verified_at__isnull=True).update(email_verified_at=now)
+    user_epochs_bump(p.pk for p in people)
     # Seed data spans apps; the model is looked up (not imported) so accounts never imports messaging.
     if apps.is_installed("messaging"):
         apps.get_model("messaging", "TextAccount").objects.create(team=team, phone_number=DEMO_SENDER)

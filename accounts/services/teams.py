@@ -24,6 +24,7 @@ from accounts.models import Device, Invitation, Membership, Team, User
 from accounts.permissions import ASSIGNABLE, is_manager
 from accounts.services.console_access import console_access_sync
 from accounts.services.discovery import lookups_spend
+from accounts.services.epochs import user_epochs_bump
 from accounts.services.events import publish_event
 from accounts.services.invitations import invitation_accept, invitation_is_for, membership_invite
 from accounts.services.memberships import membership_accept_invitation, membership_add
@@ -285,6 +286,7 @@ def team_create_with_contacts(*, creator: User, name: str, contacts: list[dict] 
         if c.phone in new_users
     ]
     Membership.objects.bulk_create(rows)
+    user_epochs_bump(row.user_id for row in rows)  # bulk_create sends no post_save
     invited = {}
     for contact in inputs:
         if contact.phone in existing:
@@ -480,6 +482,7 @@ def _forget_files_on_commit(names: list[str]) -> None:
 
 def _add_uploads_size(team: Team, delta: int) -> None:
     Team.objects.filter(pk=team.pk).update(uploads_size=Greatest(F("uploads_size") + delta, 0))
+    user_epochs_bump(Membership.objects.filter(team=team).values_list("user_id", flat=True))  # shown in `/me`
     team.refresh_from_db(fields=["uploads_size"])
 
 

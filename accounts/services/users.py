@@ -11,6 +11,7 @@ from accounts.models import AuthToken, Device, OneTimeCode, User, unique_slug
 from accounts.models.core import NOTIFICATION_CHANNELS
 from accounts.services.codes import code_consume, qr_login_consume
 from accounts.services.credentials import auth_token_issue, auth_tokens_revoke_for_device
+from accounts.services.epochs import user_epochs_bump
 from core.exceptions import ConflictError, ValidationFailed
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "username", "dob", "locale")
@@ -127,11 +128,11 @@ def push_token_claim(*, device: Device) -> int:
     stop receiving pushes. Returns how many were cleared."""
     if not device.notification_token:
         return 0
-    return (
-        Device.objects.filter(notification_token=device.notification_token, push_service=device.push_service)
-        .exclude(pk=device.pk)
-        .update(notification_token="", updated_at=timezone.now())
-    )
+    others = Device.objects.filter(
+        notification_token=device.notification_token, push_service=device.push_service
+    ).exclude(pk=device.pk)
+    user_epochs_bump(others.values_list("user_id", flat=True))  # their devices show in their `/me`
+    return others.update(notification_token="", updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts import selectors
 from accounts.models import AuthToken, OneTimeCode, Team
+from accounts.services import credential_cache
 from accounts.services import teams as team_services
 from accounts.services.codes import code_send, qr_login_issue
 from accounts.services.users import device_delete, device_upsert, qr_login_complete, sms_login_complete
@@ -257,7 +258,14 @@ class MeView(TadaAPIView):
     serializer_class = s.MeSerializer  # for the OpenAPI schema
 
     def get(self, request):
-        return Response(_me(request, request.user, self.caller_team_ids()))
+        # Polled by every client: answered once per credential and user epoch in each process (the epoch changes
+        # with every write to what it shows: accounts/services/credential_cache.py). Its URLs carry the host.
+        me = credential_cache.derived(
+            request.auth,
+            f"tada-me:{request.scheme}://{request.get_host()}",
+            lambda: _me(request, request.user, self.caller_team_ids()),
+        )
+        return Response(me)
 
 
 class DevicesView(TadaAPIView):

@@ -157,6 +157,7 @@ class WebServer:
     process: subprocess.Popen
     base_url: str
     log_path: Path
+    env: dict
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -171,9 +172,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def web_server(transactional_db, tmp_path):
+def web_server(transactional_db, tmp_path, request):
     """The production web server as README and `make run` start it (`gunicorn -c config/gunicorn.py`) on a free
-    port, over the test database (committed rows: transactional_db)."""
+    port, over the test database (committed rows: transactional_db). One worker, or `request.param` workers when
+    parametrized indirectly."""
     import urllib.request
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
@@ -190,16 +192,19 @@ def web_server(transactional_db, tmp_path):
         "DATABASE_URL": _database_url_of_test_db(),
         "SMS_BACKEND": "locmem",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Redis (cache, credential epochs) on the integration tests' own database, when there is one
+        **({"REDIS_URL": _redis_url_for_tests()} if os.environ.get("REDIS_URL") else {}),
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "-c", "config/gunicorn.py", "--workers", "1", "--bind", f"127.0.0.1:{port}", "config.wsgi:application",
+        "-c", "config/gunicorn.py", "--workers", str(getattr(request, "param", 1)),
+        "--bind", f"127.0.0.1:{port}", "config.wsgi:application",
     ]  # fmt: skip
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = WebServer(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+    server = WebServer(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path, env=env)
     deadline = time.monotonic() + START_TIMEOUT
     try:
         while True:

@@ -83,12 +83,15 @@ def test_a_warm_hit_runs_no_shift_query_and_serves_the_same_bytes(shared_cache, 
         make_shift(team, owner, days=day, title=f"Shift {day}", data={"n": day})
     first = tommy_client.get(MANAGER, {"per": 2})
     assert first.status_code == 200
+    tommy_client.get(MANAGER, {"per": 2})  # the credential cache stamps its entry on the second sighting
     with CaptureQueriesContext(connection) as captured:
         second = tommy_client.get(MANAGER, {"per": 2})
     assert second.status_code == 200
     assert shift_queries(captured.captured_queries) == []
-    # the credential lookup with its membership (every time: revocation is immediate) and one cache read
+    # two reads of the (database-backed, in this test) shared cache: the caller's epoch (revocation stays immediate,
+    # accounts/services/credential_cache.py) and the list; no credential query
     assert len(captured.captured_queries) == 2, [q["sql"][:80] for q in captured.captured_queries]
+    assert all("cache_key" in query["sql"] for query in captured.captured_queries)
     assert second.content == first.content
     for name in SAME_HEADERS:
         assert second.get(name) == first.get(name), name
