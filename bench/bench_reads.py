@@ -156,15 +156,15 @@ def main() -> None:
         load = harness.Load(args.threads, args.connections, args.seconds, args.rounds, tmp)
         measured = harness.measure(targets, load)
         queries = count_queries(selected, servers)
+        harness.print_header(list(servers.values()), args)
+        print(f"data       {args.shifts} shifts in the team, page of {args.per}")
+        print("queries    per request: the second of two identical requests (django.test.Client, server settings)")
+        harness.print_results(targets, measured.best, queries)
+        harness.exit_if_failed(measured.runs, queries)
     finally:
         for server in servers.values():
             harness.stop_gunicorn(server)
         shutil.rmtree(tmp, ignore_errors=True)
-    harness.print_header(list(servers.values()), args)
-    print(f"data       {args.shifts} shifts in the team, page of {args.per}")
-    print("queries    per request: the second of two identical requests (django.test.Client, the server's settings)")
-    harness.print_results(targets, measured.best, queries)
-    harness.exit_if_failed(measured.runs, queries)
 
 
 if __name__ == "__main__":

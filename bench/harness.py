@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+LOGS: list[Path] = []  # every server's log, shown when a bench fails
 GUNICORN_CONFIG = "config/gunicorn.py"  # the one server configuration (make run, benches, production)
 PING = "/api/v3/ping"
 WARMUP_SECONDS = 2
@@ -45,7 +46,7 @@ def server_env(tmp: Path) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "ERROR",  # 5xx tracebacks, not a warning line per 4xx under load (the bench counts those)
+        "LOG_LEVEL": "WARNING",
         "CREWDESK_VAR_DIR": str(tmp),
         "SMS_BACKEND": "locmem",
         "EMAIL_BACKEND": "dummy",  # a production-mode server names its email backend; the bench sends none
@@ -85,6 +86,7 @@ class Server:
     env: dict
     process: subprocess.Popen
     port: int
+    log: Path
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -106,25 +108,42 @@ def gunicorn_command(port: int, workers: int, *extra: str) -> list[str]:
 
 
 def start_gunicorn(env: dict, workers: int, name: str = "server") -> Server:
+    """gunicorn's output goes to a log under CREWDESK_VAR_DIR: under load a failing target would flood the terminal
+    (a warning line per 4xx); its last lines are shown when the bench fails (`fail`)."""
     port = free_port()
-    process = subprocess.Popen(gunicorn_command(port, workers), cwd=ROOT, env=env, start_new_session=True)
-    server = Server(name=name, env=env, process=process, port=port)
+    log = Path(env["CREWDESK_VAR_DIR"]) / f"gunicorn-{name}.log"
+    LOGS.append(log)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            gunicorn_command(port, workers), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    server = Server(name=name, env=env, process=process, port=port, log=log)
     wait_until_up(server)
     return server
+
+
+def fail(message: str, lines: int = 12) -> None:
+    """Exit non-zero with `message`, after the last lines of each server's log (why the server answered so)."""
+    for log in LOGS:
+        tail = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else []
+        if tail:
+            print(f"--- last lines of {log.name}", *tail, sep="\n", file=sys.stderr)
+    sys.exit(message)
 
 
 def wait_until_up(server: Server, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            sys.exit(f"gunicorn exited with {server.process.returncode}")
+            fail(f"gunicorn exited with {server.process.returncode}")
         try:
             if http_request(server.port, "GET", PING)[0] == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer {PING} within {timeout:g} s")
+    fail(f"gunicorn did not answer {PING} within {timeout:g} s")
 
 
 def stop_gunicorn(server: Server | None) -> None:
@@ -292,7 +311,7 @@ def measure(targets: list[Target], load: Load) -> Measurement:
         run = run_wrk(target.url, target.script("w0"), load, WARMUP_SECONDS)
         runs.append((target.label, run))
         if run.failed:
-            sys.exit(f"{target.label}: {describe_failure(run)} in the {WARMUP_SECONDS} s warm-up")
+            fail(f"{target.label}: {describe_failure(run)} in the {WARMUP_SECONDS} s warm-up")
     best: dict[str, WrkRun] = {}
     for round_no in range(load.rounds):
         for target in targets:
@@ -314,7 +333,7 @@ def exit_if_failed(runs: list[tuple[str, WrkRun]], queries: dict | None = None) 
     failed += [f"{label}: the query count's request answered {status}" for label, (status, _) in (queries or {}).items()
                if not 200 <= status <= 299]  # fmt: skip
     if failed:
-        sys.exit("requests failed:\n  " + "\n  ".join(failed))
+        fail("requests failed:\n  " + "\n  ".join(failed))
 
 
 # --- Query counts --------------------------------------------------------------------------------------------------
@@ -405,7 +424,7 @@ def print_header(servers: list[Server], args: argparse.Namespace) -> None:
     each = f" (each of {len(servers)} servers)" if len(servers) > 1 else ""
     print(f"gunicorn   {describe_gunicorn(servers[0].env, args.workers)}{each}")
     print(f"wrk        {args.threads} threads x {args.connections} connections, {args.seconds:g} s per round, "
-          f"best of {args.rounds} rounds, {WARMUP_SECONDS} s warm-up per target")  # fmt: skip
+          f"best of {args.rounds} round{'s' * (args.rounds != 1)}, {WARMUP_SECONDS} s warm-up per target")  # fmt: skip
 
 
 def ratio_mark(ratio: float, goal: float | None) -> str:
