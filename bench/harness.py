@@ -179,6 +179,8 @@ def ensure_wrk() -> None:
     if shutil.which("wrk"):
         return
     command = ["apt-get", "install", "-y", "wrk"]
+    if not shutil.which("apt-get"):
+        sys.exit("wrk is not installed and there is no apt-get here: install wrk (https://github.com/wg/wrk)")
     if os.geteuid() != 0:
         if not shutil.which("sudo"):
             sys.exit("wrk is not installed and this user cannot install it: run `sudo apt-get install -y wrk`")
@@ -388,7 +390,7 @@ def describe_database(env: dict) -> str:
     """Vendor, host and database name of DATABASE_URL; never its user or password."""
     url = urlsplit(env["DATABASE_URL"])
     if url.scheme.startswith("sqlite"):
-        return f"SQLite {url.path}"
+        return f"SQLite {url.path[1:]}"  # sqlite:////abs/path or sqlite:///relative/path
     vendor = "PostgreSQL" if url.scheme.startswith("postgres") else url.scheme
     return f"{vendor} {url.hostname}:{url.port or 5432}/{url.path.lstrip('/')}"
 
