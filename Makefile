@@ -19,7 +19,7 @@ help:
 	@echo "make lint     ruff check + ruff format --check + import contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make migrate  manage.py migrate"
-	@echo "make bench    bench/bench_ping_me.py (gunicorn, requests/s of ping vs /me)"
+	@echo "make bench    bench/bench_reads.py (gunicorn + wrk: /me and the shift list vs ping, query counts)"
 	@echo "make coverage pytest with line and branch coverage of the project's code (report in the terminal)"
 	@echo "make clean    remove var/ (local database, broker, SMS log), staticfiles/ and caches"
 	@echo "make distclean  make clean, then remove .venv"
@@ -68,7 +68,7 @@ coverage: $(STAMP)
 		--cov-branch --cov-report=term:skip-covered
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_ping_me.py
+	$(BIN)/python bench/bench_reads.py
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ .ruff_cache/

@@ -30,9 +30,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import ROOT, describe_database
+
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 TEAM_NAME = "Bench multicast"
 TEMPLATE_ID = "bench-reminder"
@@ -223,7 +225,6 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", verbosity=0)
     team, owner = setup_data(args.recipients)
@@ -245,8 +246,7 @@ def main() -> int:
     rate = args.recipients / best["elapsed"]
     noop_rate = args.recipients / noop
     queries = best["worker_queries"] + best["create_queries"]
-    settings_dict = connection.settings_dict
-    print(f"database {settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}, {args.workers} worker "
+    print(f"database {describe_database(env)}, {args.workers} worker "
           f"processes (solo pool, queues multicast+sms), chunks of {args.chunk}, file SMS backend")  # fmt: skip
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} "
           f"{load_after[1]:.2f} (on {os.cpu_count()} cores)")  # fmt: skip
