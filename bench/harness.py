@@ -56,11 +56,10 @@ def server_env(tmp: Path) -> dict:
     return env
 
 
-def without_shared_cache(env: dict) -> dict:
-    """`env` without REDIS_URL: the default cache is then per-process local memory, and the shift-list response
-    cache (workforce/services/shift_cache.py) is off by design, so every list request is computed. The Celery broker
-    becomes a file broker under CREWDESK_VAR_DIR, which read requests never touch."""
-    return {name: value for name, value in env.items() if name != "REDIS_URL"}
+def without_list_cache(env: dict) -> dict:
+    """`env` with the shift-list response cache off (SHIFT_LIST_CACHE=0): every list request is computed, and
+    everything else (Redis, the credential cache) stays as in production."""
+    return {**env, "SHIFT_LIST_CACHE": "0"}
 
 
 def manage(env: dict, *args: str) -> str:
@@ -347,7 +346,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 client, counts = Client(), {{}}
 for label, method, path, headers, body in json.loads({requests!r}):
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         with CaptureQueriesContext(connection) as queries:
             response = client.generic(method, path, data=body or "", headers=headers)
     counts[label] = [response.status_code, len(queries.captured_queries)]
@@ -367,9 +366,10 @@ class Probe:
 
 
 def query_counts(env: dict, probes: list[Probe]) -> dict[str, tuple[int, int]]:
-    """{label: (status, queries)} of each probe sent twice through django.test.Client in `manage.py shell` with
-    `env` (the server's settings and cache): the second, warm request is counted, as under load (connection set-up,
-    first-use reads and a cold response cache are not)."""
+    """{label: (status, queries)} of each probe sent three times through django.test.Client in `manage.py shell`
+    with `env` (the server's settings and cache): the third, warm request is counted, as under load (connection
+    set-up, first-use reads, a cold response cache and the credential cache's stamping on a secret's second
+    sighting are not)."""
     requests = json.dumps([[p.label, p.method, p.path, p.headers, p.body] for p in probes])
     return {label: tuple(value) for label, value in shell_json(env, QUERY_COUNT.format(requests=requests)).items()}
 

@@ -193,6 +193,9 @@ CACHES = {
 # on every request (accounts/services/credential_cache.py). Off (0) without Redis: a local-memory cache cannot
 # carry a revocation from one process to the others.
 CREDENTIAL_CACHE_SECONDS = env_int("CREDENTIAL_CACHE_SECONDS", 60 if env_str("REDIS_URL") else 0)
+# The polled shift lists' response cache (workforce/services/shift_cache.py; only with a shared cache). Off: every
+# list request is computed (the bench's "computed" server).
+SHIFT_LIST_CACHE = env_bool("SHIFT_LIST_CACHE", True)
 
 # --- Security (production) ---------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -269,12 +269,14 @@ automations_patterns = [
 ]
 
 
+# Django tries patterns in order: the shift lists every client polls come first (no other group's pattern can match
+# a path of theirs), so resolving them costs a few regex tries instead of fifty (issue 10).
 urlpatterns = [
+    *workforce_shifts_patterns,
     *accounts_patterns,
     *contacts_patterns,
     *invitations_patterns,
     *workforce_people_patterns,
-    *workforce_shifts_patterns,
     *workforce_time_patterns,
     *syncs_patterns,
     *automations_patterns,

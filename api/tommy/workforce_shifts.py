@@ -79,8 +79,8 @@ class ShiftReadMixin:
             employee=scope == "employee",
             conditions=conditions,
         )
-        rows = self.paginator.paginate_fetched(self.request, fetch)
-        return self.get_paginated_response([shift_row(row) for row in rows])
+        # shift_page's rows are already the documented WorkforceShift (no `shift_row` needed)
+        return self.get_paginated_response(self.paginator.paginate_fetched(self.request, fetch))
 
     def cached_list_response(self, *, scope: str):
         """`page_response` through the shared list cache (workforce.services.shift_cache): only a 200 answer of a

@@ -59,19 +59,25 @@ class PagePerPagination(BasePagination):
         rows, self.total = fetch(offset=(self.page - 1) * self.per, limit=self.per)
         return rows
 
-    def _url(self, page: int) -> str:
-        params = self.request.query_params.copy()
-        params["page"] = str(page)
-        params["per"] = str(self.per)
-        return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(sorted(params.items()))
+    def _url_maker(self):
+        """page -> the same list's URL at that page: the base and the other parameters are worked out once (a polled
+        list links up to four pages)."""
+        base = self.request.build_absolute_uri(self.request.path)
+        others = [(k, v) for k, v in self.request.query_params.items() if k not in ("page", "per")]
+
+        def url(page: int) -> str:
+            return f"{base}?{urlencode(sorted([*others, ('page', str(page)), ('per', str(self.per))]))}"
+
+        return url
 
     def get_paginated_response(self, data):
         last = max(1, -(-self.total // self.per))
-        links = [f'<{self._url(1)}>; rel="first"', f'<{self._url(last)}>; rel="last"']
+        url = self._url_maker()
+        links = [f'<{url(1)}>; rel="first"', f'<{url(last)}>; rel="last"']
         if self.page > 1:
-            links.append(f'<{self._url(self.page - 1)}>; rel="prev"')
+            links.append(f'<{url(self.page - 1)}>; rel="prev"')
         if self.page < last:
-            links.append(f'<{self._url(self.page + 1)}>; rel="next"')
+            links.append(f'<{url(self.page + 1)}>; rel="next"')
         return Response(data, headers={"X-Total-Count": str(self.total), "Link": ", ".join(links)})
 
     def get_schema_operation_parameters(self, view):

@@ -19,8 +19,11 @@ from django.db.models import Model
 class ModelColumns:
     """Every concrete column of `model` under the table alias `alias`, and how to build the instance back."""
 
-    def __init__(self, model: type[Model], alias: str, fields: Sequence[str] | None = None):
-        """All concrete fields, or only `fields` (names or attnames, in that order) for rows read as values."""
+    def __init__(
+        self, model: type[Model], alias: str, fields: Sequence[str] | None = None, verbatim: Sequence[str] = ()
+    ):
+        """All concrete fields, or only `fields` (names or attnames, in that order) for rows read as values.
+        `verbatim` fields keep the value the database driver gave (no converter), e.g. a JSON column's text."""
         self.model = model
         self.alias = alias
         if fields is None:
@@ -29,7 +32,9 @@ class ModelColumns:
             self.fields = tuple(model._meta.get_field(name) for name in fields)
         self.attnames = tuple(field.attname for field in self.fields)
         self.pk_index = self.fields.index(model._meta.pk) if model._meta.pk in self.fields else None
+        self.verbatim = frozenset(model._meta.get_field(name) for name in verbatim)
         self._converters: dict[str, list[tuple[int, list[Callable], object]]] = {}
+        self._columns: dict[tuple[str, str], str] = {}
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -41,8 +46,12 @@ class ModelColumns:
 
     def column(self, connection, name: str) -> str:
         """`"alias"."column"` of the field called `name` (e.g. "team" gives the team_id column)."""
-        quote = connection.ops.quote_name
-        return f"{quote(self.alias)}.{quote(self.model._meta.get_field(name).column)}"
+        found = self._columns.get((connection.alias, name))
+        if found is None:
+            quote = connection.ops.quote_name
+            found = f"{quote(self.alias)}.{quote(self.model._meta.get_field(name).column)}"
+            self._columns[(connection.alias, name)] = found
+        return found
 
     def select(self, connection) -> str:
         quote = connection.ops.quote_name
@@ -53,6 +62,8 @@ class ModelColumns:
         if found is None:
             found = []
             for index, field in enumerate(self.fields):
+                if field in self.verbatim:
+                    continue
                 column = field.get_col(self.alias)
                 converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
                 if converters:
@@ -61,9 +72,11 @@ class ModelColumns:
         return found
 
     def convert(self, connection, values: Sequence) -> list:
-        """The column values (in `select` order) as the ORM would give them: backend, then field converters."""
+        """The column values (in `select` order) as the ORM would give them: backend, then field converters.
+        Columns after this model's (an EXISTS, a count) are kept as they came."""
         values = list(values)
-        for index, converters, column in self._converters_for(connection):
+        found = self._converters.get(connection.alias)  # per row: the lookup without the call
+        for index, converters, column in self._converters_for(connection) if found is None else found:
             value = values[index]
             for converter in converters:
                 value = converter(value, column, connection)

@@ -129,4 +129,3 @@ def test_entries_are_per_secret_and_bounded(monkeypatch, team, owner):
         client.credentials(HTTP_API_KEY=api_key_create(team=team, created_by=owner)[1])
         warm(client, TOMMY_ME)
     assert len(credential_cache._entries) == 2
-

@@ -266,3 +266,13 @@ def test_a_version_bumped_while_a_miss_is_computed_is_not_stored_as_current(shar
         tommy_client.get(MANAGER)
     Shift.objects.filter(pk=shift.pk).update(title="New")
     assert tommy_client.get(MANAGER).json()[0]["title"] == "New"
+
+
+def test_switched_off_every_request_is_computed(shared_cache, settings, tommy_client, team, owner):
+    settings.SHIFT_LIST_CACHE = False
+    make_shift(team, owner, title="A")
+    tommy_client.get(MANAGER)
+    with CaptureQueriesContext(connection) as captured:
+        assert tommy_client.get(MANAGER).status_code == 200
+    assert shift_queries(captured.captured_queries) != []
+    assert not any("cache_key" in query["sql"] for query in captured.captured_queries if "wf:shifts" in query["sql"])

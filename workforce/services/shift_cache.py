@@ -23,6 +23,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
@@ -37,8 +38,8 @@ PREFIX = "wf:shifts:1"  # bump the trailing number when the cached shape changes
 
 
 def enabled() -> bool:
-    """True only with a cache shared by every process (never LocMem or dummy)."""
-    return isinstance(_backend(), SHARED_BACKENDS)
+    """True only with a cache shared by every process (never LocMem or dummy), unless SHIFT_LIST_CACHE is off."""
+    return settings.SHIFT_LIST_CACHE and isinstance(_backend(), SHARED_BACKENDS)
 
 
 def _backend():

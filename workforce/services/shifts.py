@@ -97,8 +97,8 @@ def mark_days(
     for pk, start_at in viewer_shift_starts:
         shifts_by_day.setdefault(start_at.astimezone(zone).date(), set()).add(pk)
     for row in rows:
-        day = row["start_at"].astimezone(zone).date()
-        row["shift_on_same_day"] = bool(shifts_by_day.get(day, set()) - {row["id"]})
+        same_day = shifts_by_day.get(row["start_at"].astimezone(zone).date())
+        row["shift_on_same_day"] = bool(same_day) and (len(same_day) > 1 or row["id"] not in same_day)
     return rows
 
 
