@@ -400,7 +400,10 @@ def describe_cache(env: dict) -> str:
     if not redis_url:
         return "local memory (per process; the shift-list response cache is off)"
     url = urlsplit(redis_url)
-    return f"Redis {url.hostname}:{url.port or 6379} db {url.path.lstrip('/') or '0'}"
+    described = f"Redis {url.hostname}:{url.port or 6379} db {url.path.lstrip('/') or '0'}"
+    if env.get("SHIFT_LIST_CACHE") == "0":
+        described += " (SHIFT_LIST_CACHE=0: every shift-list request computed)"
+    return described
 
 
 def describe_gunicorn(env: dict, workers: int) -> str:
