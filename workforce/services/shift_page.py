@@ -12,8 +12,9 @@ open (`shifts_visible_to_employee`); `shift_requested` means a live request by t
 """
 
 import datetime
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -57,16 +58,33 @@ def _where(c, *, team_id: int, viewer_id: int, employee: bool, conditions: list[
     return " AND ".join(clauses), params
 
 
-@cache  # per connection and WHERE shape: a polled list asks for the same few statements again and again
-def _page_sql(c, where: str) -> str:
+# The live request statuses, written into the SQL (code constants, checked to be plain words).
+_LIVE_SQL = ", ".join(f"'{status}'" for status in ShiftRequest.LIVE if re.fullmatch(r"[a-z_]+", status))
+assert _LIVE_SQL.count("'") == 2 * len(ShiftRequest.LIVE)
+
+
+@lru_cache(maxsize=512)  # per connection, WHERE shape and page: a polled list asks for the same few again and again
+def _page_sql(c, where: str, limit: int, offset: int) -> str:
+    """The page with its `shift_requested` flag and the total (an uncorrelated subquery, computed once: page and
+    count in one round trip).
+
+    A deferred join: the inner query picks the page's ids in list order, which the (team, start_at, id) index gives
+    without a sort (index-only for an unfiltered list), and only those rows are then read whole. Asked for whole
+    rows directly, PostgreSQL's planner flipped to sorting the whole team once the table held many teams. LIMIT,
+    OFFSET and the statuses are literals, as the ORM writes LIMIT and OFFSET: as parameters they made the prepared
+    statement's generic plan sort the whole team, so PostgreSQL re-planned it on every request (~0.4 ms)."""
     requested = (
         f"EXISTS (SELECT 1 FROM {_REQUEST.table(c)} WHERE {_REQUEST.column(c, 'shift')} = {_SHIFT.column(c, 'id')}"
-        f" AND {_REQUEST.column(c, 'user')} = %s AND {_REQUEST.column(c, 'status')} IN (%s, %s, %s))"
+        f" AND {_REQUEST.column(c, 'user')} = %s AND {_REQUEST.column(c, 'status')} IN ({_LIVE_SQL}))"
     )
-    # The total rides along as an uncorrelated subquery (computed once): page and count in one round trip.
+    order = f"ORDER BY {_SHIFT.column(c, 'start_at')}, {_SHIFT.column(c, 'id')}"
+    page_ids = (
+        f"SELECT {_SHIFT.column(c, 'id')} AS page_id FROM {_SHIFT.table(c)} WHERE {where}"
+        f" {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
     return (
-        f"SELECT {_SHIFT.select(c)}, {requested}, ({_count_sql(c, where)}) FROM {_SHIFT.table(c)} WHERE {where}"
-        f" ORDER BY {_SHIFT.column(c, 'start_at')}, {_SHIFT.column(c, 'id')} LIMIT %s OFFSET %s"
+        f"SELECT {_SHIFT.select(c)}, {requested}, ({_count_sql(c, where)}) FROM {_SHIFT.table(c)}"
+        f" INNER JOIN ({page_ids}) page ON page.page_id = {_SHIFT.column(c, 'id')} {order}"
     )
 
 
@@ -91,7 +109,7 @@ def shift_page(
     c = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `django.db.connection` is a proxy, slow per attribute
     where, params = _where(c, team_id=team_id, viewer_id=viewer_id, employee=employee, conditions=conditions)
     with c.cursor() as cursor:
-        cursor.execute(_page_sql(c, where), [viewer_id, *ShiftRequest.LIVE, *params, *params, limit, offset])
+        cursor.execute(_page_sql(c, where, limit, offset), [viewer_id, *params, *params])
         fetched = cursor.fetchall()
         if fetched:
             total = fetched[0][-1]
