@@ -363,6 +363,8 @@ INBOX_SCHEDULE_MAX_DAYS = env_int("INBOX_SCHEDULE_MAX_DAYS", 30)
 # One task drains a channel's waiting inbound events (woken through the cache) instead of one task per event:
 # None = on where the cache is shared by every process (Redis), off with the per-process local-memory cache.
 INBOX_COALESCE_WAKEUPS = None
+# The same for inbound SMS: one task drains a number's waiting messages (messaging/services/inbound.py).
+SMS_INBOUND_COALESCE_WAKEUPS = None
 # Meta's Graph API (WhatsApp Cloud API); the tests point it at a local server that plays Meta.
 WHATSAPP_GRAPH_URL = env_str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_TIMEOUT_SECONDS = env_int("WHATSAPP_TIMEOUT_SECONDS", 15)

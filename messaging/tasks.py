@@ -33,6 +33,11 @@ def inbound_process_task(inbound_id: int) -> str:
     return inbound.inbound_process(inbound_id=inbound_id)
 
 
+@shared_task(name="messaging.inbound_drain_task", acks_late=True, reject_on_worker_lost=True)
+def inbound_drain_task(number_id: int) -> int:
+    return inbound.inbound_drain(number_id=number_id)
+
+
 @shared_task(name="messaging.inbound_requeue_stuck_task", acks_late=True, expires=90)
 def inbound_requeue_stuck_task() -> int:
     return inbound.inbound_requeue_stuck()

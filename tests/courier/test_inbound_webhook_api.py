@@ -101,3 +101,81 @@ def test_forged_or_missing_signature_is_403_and_changes_nothing(client, number, 
     errors_of(response)
     assert not InboundText.objects.exists()
     assert not SmsOptOut.objects.exists()
+
+
+# --- coalesced wake-ups (with a shared cache: one drain task per burst instead of a task per message) -----------------
+
+
+@pytest.fixture
+def coalesced(settings, monkeypatch):
+    """The shared-cache mode in one process; records the drain tasks published and the per-message tasks (none)."""
+    from messaging import tasks
+
+    settings.SMS_INBOUND_COALESCE_WAKEUPS = True
+    published = {"drain": [], "single": []}
+    monkeypatch.setattr(tasks.inbound_drain_task, "delay", lambda number_id: published["drain"].append(number_id))
+    monkeypatch.setattr(tasks.inbound_process_task, "apply_async", lambda args: published["single"].append(args))
+    return published
+
+
+@pytest.fixture
+def deliver(client, number, django_capture_on_commit_callbacks):
+    """Post one inbound message and run what its commit publishes."""
+
+    def post(n: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = form_post(client, url_of(number), form(number, MessageSid=f"SM{n:032d}", Body=f"hello {n}"))
+        assert response.status_code == 200
+
+    return post
+
+
+def test_a_burst_wakes_one_drain_that_processes_every_message_in_order(number, coalesced, deliver):
+    from messaging.services.inbound import inbound_drain
+
+    for n in range(3):
+        deliver(n)
+    assert coalesced == {"drain": [number.pk], "single": []}  # one wake-up while the first is pending
+
+    assert inbound_drain(number_id=number.pk) == 3
+    rows = InboundText.objects.order_by("pk")
+    assert [(r.body, r.status) for r in rows] == [(f"hello {n}", InboundText.Status.PROCESSED) for n in range(3)]
+
+
+def test_a_message_stored_after_the_drain_started_wakes_another(number, coalesced, deliver):
+    from messaging.services.inbound import inbound_drain
+
+    deliver(1)
+    inbound_drain(number_id=number.pk)  # clears the flag first
+    deliver(2)
+    assert coalesced["drain"] == [number.pk, number.pk]
+
+
+def test_a_message_that_fails_does_not_hold_up_the_ones_behind_it(number, coalesced, deliver, monkeypatch):
+    from messaging.services import inbound
+
+    for n in range(3):
+        deliver(n)
+    poisoned = InboundText.objects.order_by("pk").first().pk
+    real = inbound.inbound_process
+
+    def process(*, inbound_id):
+        if inbound_id == poisoned:
+            raise RuntimeError("a bug in a reply rule")
+        return real(inbound_id=inbound_id)
+
+    monkeypatch.setattr(inbound, "inbound_process", process)
+    assert inbound.inbound_drain(number_id=number.pk) == 2
+    statuses = list(InboundText.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == [InboundText.Status.RECEIVED, InboundText.Status.PROCESSED, InboundText.Status.PROCESSED]
+
+
+def test_without_a_shared_cache_each_message_is_its_own_task(number, settings, monkeypatch, deliver):
+    from messaging import tasks
+
+    settings.SMS_INBOUND_COALESCE_WAKEUPS = None  # automatic: the tests' local-memory cache is per process
+    single = []
+    monkeypatch.setattr(tasks.inbound_process_task, "apply_async", lambda args: single.append(args))
+    deliver(1)
+    deliver(2)
+    assert len(single) == 2
