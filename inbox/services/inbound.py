@@ -19,6 +19,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.wakeups import coalescing, wake
 from inbox import jids
 from inbox.models import Channel, Conversation, InboundEvent, InboxMessage
 from inbox.providers import ParsedEvent, provider_for
@@ -42,13 +43,6 @@ RECEIPT_PATIENCE = timedelta(minutes=10)
 WAKE_SECONDS = 5
 
 
-def _coalesce() -> bool:
-    flag = settings.INBOX_COALESCE_WAKEUPS
-    if flag is None:  # automatic: only where every process shares the cache (locmem is per process)
-        return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
-    return flag
-
-
 def wake_key(channel_id: int) -> str:
     return f"inbox:drain:{channel_id}"
 
@@ -57,11 +51,10 @@ def _enqueue(event_ids: list[int], *, channel_id: int) -> None:
     from inbox.tasks import channel_drain_task, event_process_task
 
     def publish():
-        if _coalesce():
+        if coalescing(settings.INBOX_COALESCE_WAKEUPS):
             # Set after the events committed; the drain task clears it BEFORE it reads what waits, so an event
             # stored while a drain runs either finds the flag gone (and wakes another) or is read by that drain.
-            if cache.add(wake_key(channel_id), 1, timeout=WAKE_SECONDS):
-                channel_drain_task.delay(channel_id)
+            wake(wake_key(channel_id), seconds=WAKE_SECONDS, publish=lambda: channel_drain_task.delay(channel_id))
             return
         for event_id in event_ids:
             event_process_task.delay(event_id)

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.exceptions import NotFoundError, ValidationFailed
+from core.wakeups import coalescing, wake
 from messaging import hooks, sms
 from messaging.models import InboundText, TextAccount, TextNumber
 from messaging.services import replies
@@ -25,13 +26,6 @@ WAKE_SECONDS = 5
 DRAIN_BATCH = 200
 
 
-def _coalesce() -> bool:
-    flag = settings.SMS_INBOUND_COALESCE_WAKEUPS
-    if flag is None:  # automatic: only where every process shares the cache (locmem is per process)
-        return settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
-    return flag
-
-
 def wake_key(number_id: int) -> str:
     return f"sms:inbound:drain:{number_id}"
 
@@ -40,11 +34,10 @@ def _enqueue(inbound_id: int, *, number_id: int) -> None:
     from messaging.tasks import inbound_drain_task, inbound_process_task
 
     def publish():
-        if _coalesce():
+        if coalescing(settings.SMS_INBOUND_COALESCE_WAKEUPS):
             # Set after the message committed; the drain clears it BEFORE it reads what waits, so a message stored
             # while a drain runs either finds the flag gone (and wakes another) or is read by that drain.
-            if cache.add(wake_key(number_id), 1, timeout=WAKE_SECONDS):
-                inbound_drain_task.delay(number_id)
+            wake(wake_key(number_id), seconds=WAKE_SECONDS, publish=lambda: inbound_drain_task.delay(number_id))
             return
         inbound_process_task.apply_async(args=[inbound_id])
 
