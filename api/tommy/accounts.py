@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts import selectors
 from accounts.models import Team, User
 from accounts.selectors import team_with_owner
-from accounts.services import passwords, profiles, team_admin
+from accounts.services import credential_cache, passwords, profiles, team_admin
 from api import people
 from api.tommy.base import TommyAPIView
 from api.tommy.serializers.accounts import (
@@ -95,7 +95,14 @@ class MeView(TommyAPIView):
 
     @extend_schema(responses=UserSerializer)
     def get(self, request):
-        return Response(UserSerializer(request.user, context={"request": request}).data)
+        # Polled: answered once per credential and user epoch in each process (every field is the user's row,
+        # which bumps the epoch when saved: accounts/services/credential_cache.py). Its icon URL carries the host.
+        me = credential_cache.derived(
+            request.auth,
+            f"tommy-me:{request.scheme}://{request.get_host()}",
+            lambda: UserSerializer(request.user, context={"request": request}).data,
+        )
+        return Response(me)
 
     @extend_schema(request=UserInputSerializer, responses=UserSerializer)
     def put(self, request):

@@ -129,3 +129,16 @@ def test_entries_are_per_secret_and_bounded(monkeypatch, team, owner):
         client.credentials(HTTP_API_KEY=api_key_create(team=team, created_by=owner)[1])
         warm(client, TOMMY_ME)
     assert len(credential_cache._entries) == 2
+
+
+def test_tommy_me_shows_a_profile_change_at_the_next_request(tommy_client, owner):
+    warm(tommy_client, TOMMY_ME)
+    assert tommy_client.get(TOMMY_ME).json()["first_name"] == "Olga"
+    user_profile_update(user=owner, first_name="Olena")
+    assert tommy_client.get(TOMMY_ME).json()["first_name"] == "Olena"
+
+
+def test_tommy_me_after_put_me_is_the_new_profile(tommy_client):
+    warm(tommy_client, TOMMY_ME)
+    assert tommy_client.put(TOMMY_ME, {"first_name": "Oksana"}, format="json").status_code == 200
+    assert tommy_client.get(TOMMY_ME).json()["first_name"] == "Oksana"
