@@ -64,7 +64,7 @@ migrate: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate
 
 coverage: $(STAMP)
-	$(BIN)/pytest --cov=accounts --cov=core --cov=messaging --cov=workforce --cov=automations --cov=config \
+	$(BIN)/pytest --cov=accounts --cov=api --cov=core --cov=messaging --cov=inbox --cov=workforce --cov=automations --cov=config \
 		--cov-branch --cov-report=term:skip-covered
 
 bench: $(STAMP)
