@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
+from core.cache import settle
+
 _EPOCH_KEY = "crewdesk:user-epoch:{}"
 # An epoch not bumped for this long is dropped; the next request makes a new one (and re-reads its rows).
 EPOCH_TTL_SECONDS = 30 * 24 * 3600
@@ -40,6 +42,7 @@ def user_epochs_bump(user_ids: Iterable[int]) -> None:
 
     def bump():
         cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=EPOCH_TTL_SECONDS)
+        settle(cache)  # every process's tracked copy is dropped before this returns (user_epoch)
 
     bump()
     if transaction.get_connection().in_atomic_block:
@@ -47,4 +50,7 @@ def user_epochs_bump(user_ids: Iterable[int]) -> None:
 
 
 def user_epoch(user_id: int) -> str | None:
-    return cache.get(epoch_key(user_id))
+    """The user's epoch as every request checks it: from this process's tracked copy with Redis (no round trip
+    while Redis has announced no change to it: core.cache.TrackedKeys), else a plain cache read."""
+    tracked_get = getattr(cache, "get_tracked", None)
+    return cache.get(epoch_key(user_id)) if tracked_get is None else tracked_get(epoch_key(user_id))

@@ -71,6 +71,11 @@ class ModelColumns:
             self._converters[connection.alias] = found
         return found
 
+    def has_converters(self, connection) -> bool:
+        """False when every value comes from the driver as the ORM gives it (PostgreSQL, for most models): `convert`
+        would only copy the row."""
+        return bool(self._converters_for(connection))
+
     def convert(self, connection, values: Sequence) -> list:
         """The column values (in `select` order) as the ORM would give them: backend, then field converters.
         Columns after this model's (an EXISTS, a count) are kept as they came."""

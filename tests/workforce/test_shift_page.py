@@ -133,8 +133,9 @@ def test_a_page_and_its_total_come_in_one_query(roster):
     with CaptureQueriesContext(connection) as captured:
         rows, total = raw_page(roster["team"], roster["viewers"]["manager"], employee=False, data={}, offset=0, limit=5)
     assert (len(rows), total) == (5, 14)
-    # the page with its total, then the viewer's own shifts around it (for shift_on_same_day)
-    assert len(captured.captured_queries) == 2
+    # the page with its total, and the viewer's own shifts around it (for shift_on_same_day): in the same statement
+    # on PostgreSQL, in a second one elsewhere
+    assert len(captured.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
     assert "COUNT(*)" in captured.captured_queries[0]["sql"]
 
 

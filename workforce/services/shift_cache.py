@@ -30,6 +30,8 @@ from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
+from core.cache import settle
+
 logger = logging.getLogger(__name__)
 
 SHARED_BACKENDS = (RedisCache, BaseMemcachedCache, DatabaseCache)
@@ -65,22 +67,29 @@ class Lookup:
 
 
 def lookup(*, scope: str, team_id: int, timezone: str, viewer_id: int, uri: str) -> Lookup:
-    """One cache round trip: the team's current version and the entry; a hit only when the entry's version is the
-    current one. On a miss, the version to store under is read here, before the caller queries the rows."""
+    """The team's current version, then the entry; a hit only when the entry's version is the current one. With
+    Redis both come from this process's tracked copies (core.cache.TrackedKeys: no round trip while Redis has
+    announced no change to either key), else in one cache round trip. On a miss, the version to store under is
+    read here, before the caller queries the rows."""
     if not enabled():
         return Lookup()
     digest = hashlib.sha256(f"{scope}\0{timezone}\0{viewer_id}\0{uri}".encode()).hexdigest()[:32]
     key = f"{PREFIX}:e:{team_id}:{digest}"
     version_key = _version_key(team_id)
     backend = _backend()
+    tracked_get = getattr(backend, "get_tracked", None)
     try:
-        found = backend.get_many([version_key, key])
-        version = found.get(version_key)
+        if tracked_get is not None:  # Redis: both from this process's copies while Redis announces no change
+            version, entry = tracked_get(version_key), None
+            if version is not None:
+                entry = tracked_get(key)
+        else:
+            found = backend.get_many([version_key, key])
+            version, entry = found.get(version_key), found.get(key)
         if version is None:
             version = secrets.token_hex(8)
             if not backend.add(version_key, version, timeout=None):
                 return Lookup()  # another process just created it: do not store under a token that lost
-        entry = found.get(key)
         if entry is not None and entry[0] == version:
             return Lookup(key=key, version=version, body=entry[1], headers=entry[2])
     except Exception:  # the cache is an optimisation; the database answers
@@ -99,7 +108,9 @@ def store(found: Lookup, *, body: bytes, headers: dict) -> None:
 
 
 def _bump(team_id: int) -> None:
-    _backend().set(_version_key(team_id), secrets.token_hex(8), timeout=None)
+    backend = _backend()
+    backend.set(_version_key(team_id), secrets.token_hex(8), timeout=None)
+    settle(backend)  # no process answers from its tracked copy of the old version after this returns
 
 
 def shifts_changed(*, team_id: int | None) -> None:
