@@ -15,6 +15,7 @@ def _isolation(settings, tmp_path):
     from django.core.cache import cache
 
     from accounts.services import credential_cache
+    from core.cache import settle
     from messaging.services.fanout import plan_of
 
     plan_of.cache_clear()  # multicast ids are reused once a test's transaction rolls back
@@ -27,6 +28,7 @@ def _isolation(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SMS_CONSOLE_JOURNAL = str(tmp_path / "sms-console-journal.jsonl")
     cache.clear()
+    settle(cache)  # with Redis: the flush has reached this process's tracked copies (core.cache.TrackedKeys)
     yield
     sms.outbox.clear()
 

@@ -13,13 +13,12 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.wakeups import coalescing, wake
+from core.wakeups import coalescing, wake, woken
 from inbox import jids
 from inbox.models import Channel, Conversation, InboundEvent, InboxMessage
 from inbox.providers import ParsedEvent, provider_for
@@ -174,7 +173,7 @@ DRAIN_BATCH = 500
 
 def channel_drain(*, channel_id: int) -> int:
     """Process every waiting event of a channel, oldest first (the coalesced wake-up's task)."""
-    cache.delete(wake_key(channel_id))
+    woken(wake_key(channel_id))
     deferred: set[int] = set()
     processed = 0
     for _ in range(DRAIN_BATCH):

@@ -5,12 +5,11 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core.exceptions import NotFoundError, ValidationFailed
-from core.wakeups import coalescing, wake
+from core.wakeups import coalescing, wake, woken
 from messaging import hooks, sms
 from messaging.models import InboundText, TextAccount, TextNumber
 from messaging.services import replies
@@ -48,7 +47,7 @@ def _enqueue(inbound_id: int, *, number_id: int) -> None:
 def inbound_drain(*, number_id: int) -> int:
     """Process a number's waiting messages, oldest first (the coalesced wake-up's task). A message whose processing
     fails is left `received` for the sweeper and skipped here, so it cannot hold up the ones behind it."""
-    cache.delete(wake_key(number_id))
+    woken(wake_key(number_id))
     failed: set[int] = set()
     processed = 0
     for _ in range(DRAIN_BATCH):

@@ -1,11 +1,13 @@
 """The shared response cache of the polled shift lists (workforce.services.shift_cache, DESIGN.md §6).
 
 A shared backend is needed for caching at all; these tests use Django's database cache (shared by every process, and
-available on SQLite and PostgreSQL alike). Each writer of Shift/ShiftRequest must make the next GET fresh: the test
+available on SQLite and PostgreSQL alike) and, with REDIS_URL, production's Redis backend as well. Each writer of
+Shift/ShiftRequest must make the next GET fresh: the test
 primes the cache, writes through the service (its on_commit bump runs), and compares the next answer with one
 computed with the cache off.
 """
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from automations import services as automation_services
 from automations.demo.builder import DemoBuilder, demo_plan
-from tests.helpers import user_client
+from tests.helpers import redis_cache_cleanup, redis_cache_settings, user_client
 from tests.workforce.shifts_support import BASE, make_shift
 from workforce.models import Shift
 from workforce.services import shift_cache
@@ -32,12 +34,21 @@ DEMO_OPTIONS = {"number_of_team_members": 3, "number_of_shifts": 12}
 SAME_HEADERS = ("Content-Type", "X-Total-Count", "Link", "Allow")
 
 
-@pytest.fixture
-def shared_cache(settings):
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request, settings):
+    """Each test twice: Django's database cache, and production's Redis (core.cache.ReusingRedisCache, whose tracked
+    reads answer the version and the page from this process's copies)."""
+    if request.param == "redis":
+        prefix = f"test-shifts-{uuid.uuid4().hex}"
+        settings.CACHES = redis_cache_settings(prefix)
+        assert shift_cache.enabled()
+        yield settings
+        redis_cache_cleanup(prefix)
+        return
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
     call_command("createcachetable", CACHE_TABLE, verbosity=0)
     assert shift_cache.enabled()
-    return settings
+    yield settings
 
 
 @pytest.fixture
@@ -88,10 +99,13 @@ def test_a_warm_hit_runs_no_shift_query_and_serves_the_same_bytes(shared_cache, 
         second = tommy_client.get(MANAGER, {"per": 2})
     assert second.status_code == 200
     assert shift_queries(captured.captured_queries) == []
-    # two reads of the (database-backed, in this test) shared cache: the caller's epoch (revocation stays immediate,
-    # accounts/services/credential_cache.py) and the list; no credential query
-    assert len(captured.captured_queries) == 2, [q["sql"][:80] for q in captured.captured_queries]
-    assert all("cache_key" in query["sql"] for query in captured.captured_queries)
+    if shared_cache.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        # two reads of the database cache: the caller's epoch (revocation stays immediate,
+        # accounts/services/credential_cache.py) and the list; no credential query
+        assert len(captured.captured_queries) == 2, [q["sql"][:80] for q in captured.captured_queries]
+        assert all("cache_key" in query["sql"] for query in captured.captured_queries)
+    else:  # Redis: the epoch, the version and the page all from this process's tracked copies
+        assert captured.captured_queries == []
     assert second.content == first.content
     for name in SAME_HEADERS:
         assert second.get(name) == first.get(name), name

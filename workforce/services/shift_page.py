@@ -180,7 +180,7 @@ def _page_and_starts(c, where, params, *, team_id, zone, viewer_id, offset, limi
         rows = [_page_row(c, row[:-1]) for row in page]
         mine = [tuple(_STARTS.convert(c, (row[0], row[_START]))) for row in fetched if row[-1] == 1]
     else:  # psycopg's values are the ORM's: the rows as they came (a tenth of a computed page less)
-        rows = [dict(zip(_PAGE_KEYS, row)) for row in page]  # stops before the total
+        rows = [dict(zip(_PAGE_KEYS, row, strict=False)) for row in page]  # stops before the total
         for row in rows:
             row["data"] = orjson.Fragment(row["data"])
         mine = [(row[0], row[_START]) for row in fetched if row[-1] == 1]
