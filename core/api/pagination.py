@@ -1,5 +1,6 @@
 """List pagination per family (DESIGN.md §1)."""
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from rest_framework.pagination import BasePagination
@@ -59,32 +60,33 @@ class PagePerPagination(BasePagination):
         rows, self.total = fetch(offset=(self.page - 1) * self.per, limit=self.per)
         return rows
 
-    def _url_maker(self):
-        """page -> the same list's URL at that page: the base and the other parameters are worked out once (a polled
-        list links up to four pages)."""
-        base = self.request.build_absolute_uri(self.request.path)
-        others = [(k, v) for k, v in self.request.query_params.items() if k not in ("page", "per")]
-
-        def url(page: int) -> str:
-            return f"{base}?{urlencode(sorted([*others, ('page', str(page)), ('per', str(self.per))]))}"
-
-        return url
-
     def get_paginated_response(self, data):
         last = max(1, -(-self.total // self.per))
-        url = self._url_maker()
-        links = [f'<{url(1)}>; rel="first"', f'<{url(last)}>; rel="last"']
-        if self.page > 1:
-            links.append(f'<{url(self.page - 1)}>; rel="prev"')
-        if self.page < last:
-            links.append(f'<{url(self.page + 1)}>; rel="next"')
-        return Response(data, headers={"X-Total-Count": str(self.total), "Link": ", ".join(links)})
+        base = self.request.build_absolute_uri(self.request.path)
+        others = tuple((k, v) for k, v in self.request.query_params.items() if k not in ("page", "per"))
+        link = _link_header(base, others, self.page, self.per, last)
+        return Response(data, headers={"X-Total-Count": str(self.total), "Link": link})
 
     def get_schema_operation_parameters(self, view):
         return [
             _query_int("page", "Page number, from 1.", minimum=1, maximum=MAX_PAGE, default=1),
             _query_int("per", "Rows per page.", minimum=1, maximum=self.max_per, default=self.default_per),
         ]
+
+
+@lru_cache(maxsize=1024)  # a polled list asks for the same page of the same list again and again
+def _link_header(base: str, others: tuple, page: int, per: int, last: int) -> str:
+    """RFC 8288 links to the first, last, previous and next pages of the list at `base` with the `others` params."""
+
+    def url(number: int) -> str:
+        return f"{base}?{urlencode(sorted([*others, ('page', str(number)), ('per', str(per))]))}"
+
+    links = [f'<{url(1)}>; rel="first"', f'<{url(last)}>; rel="last"']
+    if page > 1:
+        links.append(f'<{url(page - 1)}>; rel="prev"')
+    if page < last:
+        links.append(f'<{url(page + 1)}>; rel="next"')
+    return ", ".join(links)
 
 
 class PageLimitOffsetPagination(BasePagination):
