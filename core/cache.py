@@ -9,6 +9,7 @@ options; this keeps the stock backend everyone reads about.)
 
 import os
 import threading
+import time
 from collections import OrderedDict
 
 import redis
@@ -34,11 +35,22 @@ class TrackedKeys:
 
     CHANNEL = "__redis__:invalidate"
 
-    def __init__(self, pool: redis.ConnectionPool, loads, *, max_keys: int = 10_000, max_bytes: int = 64 << 20):
+    def __init__(
+        self,
+        pool: redis.ConnectionPool,
+        loads,
+        *,
+        max_keys: int = 10_000,
+        max_bytes: int = 64 << 20,
+        max_age: float = 5.0,
+    ):
         self._pool = pool
         self._loads = loads
         self._max_keys, self._max_bytes = max_keys, max_bytes
-        self._values: OrderedDict[bytes, tuple[object, int]] = OrderedDict()  # key -> (value, stored size)
+        # Defence in depth: a copy is read again after this long even with no message, which bounds what a
+        # subscriber that died without a sign (a network that drops packets silently) could leave stale.
+        self._max_age = max_age
+        self._values: OrderedDict[bytes, tuple[object, int, float]] = OrderedDict()  # key -> (value, size, until)
         self._bytes = 0
         self._lock = threading.Lock()  # a threaded dev server shares one instance
         self._pid = None
@@ -62,14 +74,17 @@ class TrackedKeys:
         self._connect()
         self._drain()
         kept = self._values.get(key, _MISSING)
+        now = time.monotonic()
         if kept is not _MISSING:
-            self._values.move_to_end(key)
-            return kept[0]
+            if kept[2] > now:
+                self._values.move_to_end(key)
+                return kept[0]
+            self._drop(key)
         self._reader.send_command("GET", key)
         raw = self._reader.read_response()
         value = None if raw is None else self._loads(raw)
         size = len(key) + (len(raw) if raw is not None else 0)
-        self._values[key] = (value, size)
+        self._values[key] = (value, size, now + self._max_age)
         self._bytes += size
         while len(self._values) > self._max_keys or self._bytes > self._max_bytes:
             self._drop(next(iter(self._values)))  # the least recently used; forgetting a copy is always safe

@@ -113,3 +113,18 @@ def test_a_forked_child_does_not_use_its_parents_connections(cache):
     assert cache._cache._tracked._reader is parent_reader
     write_from_another_client(cache, "epoch:5", "changed")
     assert cache.get_tracked("epoch:5") == "changed"  # the parent's tracking is intact
+
+
+def test_a_copy_is_read_again_after_its_max_age_even_without_a_message(cache, monkeypatch):
+    """A subscriber that died without a sign (no FIN: packets silently dropped) delivers nothing: the copy still
+    goes stale after max_age at most."""
+    cache.get_tracked("warm-up")
+    tracked = cache._cache._tracked
+    monkeypatch.setattr(tracked, "_max_age", 0.2)
+    cache.set("epoch:6", "before")
+    assert cache.get_tracked("epoch:6") == "before"
+    monkeypatch.setattr(tracked, "_drain", lambda: None)  # the silent subscriber
+    write_from_another_client(cache, "epoch:6", "after")
+    assert cache.get_tracked("epoch:6") == "before"  # no message came, and the copy is young: served as it was
+    time.sleep(0.25)
+    assert cache.get_tracked("epoch:6") == "after"
