@@ -149,13 +149,7 @@ def shift_page(
     with c.cursor() as cursor:
         cursor.execute(_page_sql(c, where, limit, offset), [viewer_id, *params, *params])
         fetched = cursor.fetchall()
-        if fetched:
-            total = fetched[0][-1]
-        elif offset:  # past the last page: the count still says how many there are
-            cursor.execute(_count_sql(c, where), params)
-            total = cursor.fetchone()[0]
-        else:
-            total = 0  # an empty first page: nothing matches
+        total = _total(cursor, c, where, params, fetched, column=-1, offset=offset)
     rows = [_page_row(c, row) for row in fetched]
     mark_days(rows, zone=zone, viewer_shift_starts=_viewer_starts(c, team_id, viewer_id, rows))
     return rows, total
@@ -169,13 +163,7 @@ def _page_and_starts(c, where, params, *, team_id, zone, viewer_id, offset, limi
         )
         fetched = cursor.fetchall()
         page = [row for row in fetched if row[-1] == 0]  # (…, requested, total, 0): _PAGE_KEYS ends at requested
-        if page:
-            total = page[0][-2]
-        elif offset:  # past the last page: the count still says how many there are
-            cursor.execute(_count_sql(c, where), params)
-            total = cursor.fetchone()[0]
-        else:
-            total = 0
+        total = _total(cursor, c, where, params, page, column=-2, offset=offset)
     if _SHIFT.has_converters(c) or _STARTS.has_converters(c):
         rows = [_page_row(c, row[:-1]) for row in page]
         mine = [tuple(_STARTS.convert(c, (row[0], row[_START]))) for row in fetched if row[-1] == 1]
@@ -185,6 +173,16 @@ def _page_and_starts(c, where, params, *, team_id, zone, viewer_id, offset, limi
             row["data"] = orjson.Fragment(row["data"])
         mine = [(row[0], row[_START]) for row in fetched if row[-1] == 1]
     return mark_days(rows, zone=zone, viewer_shift_starts=mine), total
+
+
+def _total(cursor, c, where: str, params: list, page: list, *, column: int, offset: int) -> int:
+    """The total the filters match: carried by the page's rows (in `column`), else counted past the last page."""
+    if page:
+        return page[0][column]
+    if offset:  # past the last page: the count still says how many there are
+        cursor.execute(_count_sql(c, where), params)
+        return cursor.fetchone()[0]
+    return 0  # an empty first page: nothing matches
 
 
 def _page_row(c, row) -> dict:
