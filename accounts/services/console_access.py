@@ -137,6 +137,10 @@ def console_access_sync(*, user_ids: Iterable[int]) -> None:
     user_ids = {uid for uid in user_ids if uid}
     if not user_ids:
         return
+    if len(user_ids) > BATCH:  # each user's access depends on their own rows only: batches change nothing else
+        for batch in _batches(user_ids):
+            console_access_sync(user_ids=batch)
+        return
     managing = set(
         Membership.objects.active().filter(user_id__in=user_ids).filter(manager_q()).values_list("user_id", flat=True)
     )
@@ -175,8 +179,20 @@ def console_access_grant_existing() -> None:
     members = set(Membership.objects.active().values_list("user_id", flat=True))
     for role in _roles:  # grant only, as above
         group = _role_group(role, refresh=True)
-        holders = role.holders(members)
-        through = group.user_set.through.objects
-        have = set(through.filter(group=group, user_id__in=holders).values_list("user_id", flat=True))
-        through.bulk_create([through.model(group=group, user_id=uid) for uid in holders - have])
-        User.objects.filter(pk__in=holders, is_staff=False).update(is_staff=True)
+        for batch in _batches(members):
+            holders = role.holders(batch)
+            through = group.user_set.through.objects
+            have = set(through.filter(group=group, user_id__in=holders).values_list("user_id", flat=True))
+            through.bulk_create([through.model(group=group, user_id=uid) for uid in holders - have])
+            User.objects.filter(pk__in=holders, is_staff=False).update(is_staff=True)
+
+
+# Users per statement: an IN list of every member of a large install (100,000 in bench/bench_multicast.py) is past
+# PostgreSQL's 65,535 parameters and SQLite's 32,766 variables, and `migrate` runs console_access_grant_existing.
+BATCH = 5_000
+
+
+def _batches(user_ids: set[int]):
+    ordered = sorted(user_ids)
+    for start in range(0, len(ordered), BATCH):
+        yield set(ordered[start : start + BATCH])

@@ -99,3 +99,36 @@ def test_the_group_holds_no_operator_only_permission():
     assert not codenames & operator_only
     assert "view_device" in codenames  # issue 13: managers see their people's push devices (read-only)
     assert Group.objects.filter(name=TEAM_MANAGER_GROUP).count() == 1
+
+
+def test_grant_existing_lets_in_every_manager_and_agent_in_batches(monkeypatch):
+    """`migrate` runs it over every member: in batches (a 100,000-member IN list is past PostgreSQL's parameter
+    limit), and nobody is left out at a batch's edge."""
+    from accounts.services import console_access
+    from inbox.models import InboxTeam
+
+    monkeypatch.setattr(console_access, "BATCH", 2)
+    team = TeamFactory()
+    managers = [UserFactory() for _ in range(5)]
+    agents = [UserFactory() for _ in range(3)]
+    plain = UserFactory()
+    for user in managers:
+        Membership.objects.create(team=team, user=user, status=Membership.Status.MEMBER, is_manager=True)
+    agent_memberships = [
+        Membership.objects.create(team=team, user=user, status=Membership.Status.MEMBER) for user in agents
+    ]
+    Membership.objects.create(team=team, user=plain, status=Membership.Status.MEMBER)
+    InboxTeam.objects.create(team=team, name="Support").members.set(agent_memberships)
+    type(plain).objects.update(is_staff=False)  # as before the rule existed
+    Group.objects.all().delete()
+
+    console_access.console_access_grant_existing()
+
+    staff = set(type(plain).objects.filter(is_staff=True).values_list("pk", flat=True))
+    assert staff == {user.pk for user in managers + agents}
+    assert set(Group.objects.get(name=TEAM_MANAGER_GROUP).user_set.values_list("pk", flat=True)) == {
+        user.pk for user in managers
+    }
+    assert set(Group.objects.get(name="Inbox agent").user_set.values_list("pk", flat=True)) == {
+        user.pk for user in agents
+    }
