@@ -181,6 +181,7 @@ class ReusingRedisCache(RedisCache):
     def get_tracked(self, key, default=None, version=None):
         """`get` answered from this process's tracked copy (TrackedKeys) when Redis has announced no change: for a
         few hot keys read on every request (the user epochs, the shift lists' versions and pages). Each copy is kept
-        in memory, at most 10,000 keys and 64 MiB per process (least recently used first out)."""
+        in memory, at most 10,000 keys and 64 MiB per process (least recently used first out), and the same object
+        is handed to every caller: treat it as read-only."""
         key = self.make_and_validate_key(key, version=version)
         return self._cache.get_tracked(key, default)
