@@ -7,6 +7,7 @@ keeping it changes nothing else. (django-redis would do the same, but brings its
 options; this keeps the stock backend everyone reads about.)
 """
 
+import logging
 import os
 import threading
 import time
@@ -16,6 +17,11 @@ import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _MISSING = object()
+logger = logging.getLogger(__name__)
+
+
+class _TrackingRefused(Exception):
+    """Redis answered the tracking set-up with an error."""
 
 
 class TrackedKeys:
@@ -56,19 +62,36 @@ class TrackedKeys:
         self._pid = None
         self._reader = self._listener = None
         self.listener_id = None  # Redis's CLIENT ID of the subscriber
+        self.unsupported = False  # Redis refused tracking: every read goes to Redis (correct, only slower)
+        self._plain = None  # the client for those reads
 
     def get(self, key: str):
         """The value of `key` (deserialized), None when missing; raises redis errors like a plain GET."""
+        if self.unsupported:
+            return self._plain_get(key)
         with self._lock:
-            try:
-                return self._get(key.encode())
-            except (redis.ConnectionError, OSError):
-                self._forget()  # e.g. a killed or restarted connection: once more on a fresh pair
-            try:
-                return self._get(key.encode())
-            except (redis.RedisError, OSError):
-                self._forget()
-                raise
+            for attempt in (1, 2):
+                try:
+                    return self._get(key.encode())
+                except _TrackingRefused:
+                    self._forget()
+                    self.unsupported = True
+                    logger.warning("Redis refused client tracking: hot keys are read each time", exc_info=True)
+                    break
+                except (redis.ConnectionError, OSError):
+                    self._forget()  # e.g. a killed or restarted connection: once more on a fresh pair
+                    if attempt == 2:
+                        raise
+                except redis.RedisError:
+                    self._forget()
+                    raise
+        return self._plain_get(key)
+
+    def _plain_get(self, key: str):
+        if self._plain is None:
+            self._plain = redis.Redis(connection_pool=self._pool)
+        raw = self._plain.get(key)
+        return None if raw is None else self._loads(raw)
 
     def _get(self, key: bytes):
         self._connect()
@@ -102,14 +125,19 @@ class TrackedKeys:
             self._reader = self._listener = None  # a forked child must not share its parent's sockets
         self._forget()
         listener = self._new_connection()
-        listener.send_command("CLIENT", "ID")
-        listener_id = listener.read_response()
-        listener.send_command("SUBSCRIBE", self.CHANNEL)
-        listener.read_response()
         reader = self._new_connection()
-        reader.send_command("CLIENT", "TRACKING", "on", "REDIRECT", listener_id)
-        if reader.read_response() not in (b"OK", "OK"):
-            raise redis.ConnectionError("CLIENT TRACKING was refused")
+        try:
+            listener.send_command("CLIENT", "ID")
+            listener_id = listener.read_response()
+            listener.send_command("SUBSCRIBE", self.CHANNEL)
+            listener.read_response()
+            reader.send_command("CLIENT", "TRACKING", "on", "REDIRECT", listener_id)
+            if reader.read_response() not in (b"OK", "OK"):
+                raise redis.ResponseError("CLIENT TRACKING did not answer OK")
+        except redis.ResponseError as exc:  # an ACL, a proxy or a Redis before 6 refuses these commands
+            listener.disconnect()
+            reader.disconnect()
+            raise _TrackingRefused from exc
         self._listener, self._reader, self._pid, self.listener_id = listener, reader, os.getpid(), listener_id
 
     def _new_connection(self) -> redis.Connection:

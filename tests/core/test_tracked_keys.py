@@ -128,3 +128,31 @@ def test_a_copy_is_read_again_after_its_max_age_even_without_a_message(cache, mo
     assert cache.get_tracked("epoch:6") == "before"  # no message came, and the copy is young: served as it was
     time.sleep(0.25)
     assert cache.get_tracked("epoch:6") == "after"
+
+
+@pytest.fixture
+def cache_without_tracking(redis_url):
+    """The production backend logged in as a Redis ACL user that may read and write keys but not CLIENT or
+    SUBSCRIBE, as behind some proxies and managed services."""
+    admin = redis.Redis.from_url(redis_url)
+    name, password = f"no-tracking-{os.getpid()}", "pw-" + os.urandom(8).hex()
+    admin.acl_setuser(
+        name, enabled=True, passwords=[f"+{password}"], keys=["*"], commands=["+@all", "-client", "-subscribe"]
+    )
+    parts = urllib.parse.urlsplit(redis_url)
+    url = parts._replace(netloc=f"{name}:{password}@{parts.hostname}:{parts.port or 6379}").geturl()
+    backend = ReusingRedisCache(url, {"KEY_PREFIX": f"tracked-test-{os.getpid()}-{time.monotonic_ns()}"})
+    yield backend
+    admin.acl_deluser(name)
+    admin.close()
+
+
+def test_a_redis_that_refuses_tracking_is_read_each_time(cache_without_tracking):
+    cache = cache_without_tracking
+    cache.set("epoch:7", "first")
+    assert cache.get_tracked("epoch:7") == "first"
+    assert cache._cache._tracked.unsupported
+    cache.set("epoch:7", "second")  # no message could come: only a read of Redis each time is correct
+    assert cache.get_tracked("epoch:7") == "second"
+    cache.delete("epoch:7")
+    assert cache.get_tracked("epoch:7", "gone") == "gone"
