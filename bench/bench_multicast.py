@@ -11,7 +11,11 @@ queues `multicast` and `sms`, the `file` SMS backend into a temporary file).
    then the workers plan, fan out and text; timed until the multicast is `complete`. Every SQL statement the workers
    run is counted (multicast_worker.py). Then the SMS file is read: every recipient must be in it exactly once.
 
-Prints recipients/s of both, their ratio, the statements per 100 recipients and the load average around the run.
+4. The database floor (bench/multicast_floor.py): the same rows written and moved by SQL alone on two connections (no
+   Python per recipient, no Celery, no SMS): what any implementation of the pipeline needs from PostgreSQL here, so
+   `no-op seconds / floor seconds` is the highest ratio this machine allows.
+
+Prints recipients/s of the three, the ratio, its ceiling, the statements per 100 recipients and the load average.
 Targets: ≥ 5,000 recipients/s, ≥ 0.5× the no-op pipeline, ≤ 1 statement per 100 recipients; exit status 1 when a
 recipient is missing or texted twice.
 
@@ -33,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import ROOT, describe_database
+from multicast_floor import database_floor
 
 sys.path.insert(0, str(ROOT))
 
@@ -215,6 +220,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="alternating no-op / multicast rounds; best kept")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--no-floor", action="store_true", help="skip the database floor")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="crewdesk-bench-multicast-"))
@@ -240,6 +246,12 @@ def main() -> int:
         load_after = os.getloadavg()
     finally:
         stop_workers(workers)
+    floor = None
+    if not args.no_floor:
+        floor, covered = database_floor(
+            env["DATABASE_URL"], team_id=team.pk, owner_id=owner.pk, multicast_id=runs[-1]["multicast"].pk,
+            chunk=args.chunk, connections=args.workers,
+        )  # fmt: skip
 
     best = min(runs, key=lambda r: r["elapsed"])
     noop = min(noop_times)
@@ -254,6 +266,11 @@ def main() -> int:
     print(f"SMS multicast       {rate:10.0f} recipients/s  ({args.recipients} in {best['elapsed']:.2f} s, "
           f"answered in {best['answered'] * 1000:.0f} ms, status {best['status']})")  # fmt: skip
     print(f"ratio multicast : no-op = {rate / noop_rate:.2f}x  (target >= 0.5x)")
+    if floor is not None:
+        print(f"database floor      {covered / floor:10.0f} recipients/s  ({covered} in {floor:.2f} s: the same rows "
+              f"by SQL alone on {args.workers} connections)")  # fmt: skip
+        print(f"ratio ceiling here  = no-op / floor = {noop / floor:.2f}x;  multicast reaches "
+              f"{floor / best['elapsed']:.2f}x of the floor")  # fmt: skip
     print(f"database statements: {queries} ({best['create_queries']} to create, {best['worker_queries']} in the "
           f"workers) = {queries / args.recipients * 100:.2f} per 100 recipients  (target <= 1)")  # fmt: skip
     print(f"recipients/s target >= 5000: {'met' if rate >= 5000 else 'NOT met'}")

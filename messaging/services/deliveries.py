@@ -26,7 +26,7 @@ from messaging.models import (
     DeviceLog,
     UserNotification,
 )
-from messaging.services.fanout import counters_move, finish_if_done, plan_of
+from messaging.services.fanout import counters_move, finish_if_done, plan_of, rows_json
 from messaging.services.texts import OPTED_OUT_ERROR
 
 logger = logging.getLogger(__name__)
@@ -76,8 +76,7 @@ _FINISH_SQL = """
 WITH s AS (
     SELECT set_config('synchronous_commit', 'off', true) AS v  -- fanout.ASYNC_COMMIT_NOTE
 ), v AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(statuses)s::text[], %(errors)s::text[], %(providers)s::text[])
-        AS v(id, status, error, provider_id)
+    SELECT * FROM json_to_recordset(%(outcomes)s::json) AS v(id bigint, status text, error text, provider_id text)
 ), d AS (
     UPDATE messaging_delivery d SET status = v.status, error = v.error, provider_id = v.provider_id,
         sent_at = CASE WHEN v.status = 'sent' THEN %(now)s ELSE NULL END
@@ -96,14 +95,11 @@ def record(*, multicast_id: int, outcomes: list[Outcome]) -> tuple[int, int]:
         return counters_move(multicast_id=multicast_id)
     now = timezone.now()
     if connection.vendor == "postgresql":
-        params = {
-            "ids": [o.id for o in outcomes],
-            "statuses": [o.status for o in outcomes],
-            "errors": [o.error[:500] for o in outcomes],
-            "providers": [o.provider_id[:64] for o in outcomes],
-            "now": now,
-            "multicast": multicast_id,
-        }
+        rows = [
+            {"id": o.id, "status": o.status, "error": o.error[:500], "provider_id": o.provider_id[:64]}
+            for o in outcomes
+        ]
+        params = {"outcomes": rows_json(rows), "now": now, "multicast": multicast_id}
         with connection.cursor() as cursor:
             cursor.execute(_FINISH_SQL, params)
             row = cursor.fetchone()
@@ -153,19 +149,16 @@ def send_sms(*, chunk_id: int, multicast_id: int) -> int:
     claimed = claim(chunk_id=chunk_id, channel=Delivery.Channel.SMS, team_id=plan.team_id)
     if not claimed:
         return 0
-    backend = sms.get_backend()
-    outcomes = []
-    for item in claimed:
-        if item.opted_out:
-            outcomes.append(Outcome(item.id, Delivery.Status.FAILED, OPTED_OUT_ERROR))
-            continue
-        message = sms.SmsMessage(to=item.address, from_number=plan.sender, body=item.body, reference=reference(item.id))
-        try:
-            result = backend.send(message)
-        except sms.TransientSmsError as exc:
-            outcomes.append(_transient(item, str(exc)))
-        except sms.PermanentSmsError as exc:
-            outcomes.append(Outcome(item.id, Delivery.Status.FAILED, str(exc)))
+    outcomes = [Outcome(c.id, Delivery.Status.FAILED, OPTED_OUT_ERROR) for c in claimed if c.opted_out]
+    reachable = [c for c in claimed if not c.opted_out]
+    messages = [
+        sms.SmsMessage(to=c.address, from_number=plan.sender, body=c.body, reference=reference(c.id)) for c in reachable
+    ]
+    for item, result in zip(reachable, sms.get_backend().send_many(messages), strict=True):
+        if isinstance(result, sms.TransientSmsError):
+            outcomes.append(_transient(item, str(result)))
+        elif isinstance(result, sms.PermanentSmsError):
+            outcomes.append(Outcome(item.id, Delivery.Status.FAILED, str(result)))
         else:
             outcomes.append(Outcome(item.id, Delivery.Status.SENT, provider_id=result.provider_id))
     _after(chunk_id=chunk_id, multicast_id=multicast_id, channel="sms", claimed=claimed, outcomes=outcomes)

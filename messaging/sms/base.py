@@ -1,6 +1,7 @@
 """The SMS provider port: send, find a text already handed over, numbers, lookups and inbound webhooks."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -96,6 +97,17 @@ def parse_twilio_inbound(params: dict) -> InboundSms:
 class BaseSmsBackend:
     def send(self, message: SmsMessage) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def send_many(self, messages: Sequence[SmsMessage]) -> list[SendResult | TransientSmsError | PermanentSmsError]:
+        """Each message's outcome, in order: its result, or the transient or permanent error it met (any other
+        exception propagates, as from `send`). A backend that can hand a batch over at once overrides this."""
+        outcomes: list[SendResult | TransientSmsError | PermanentSmsError] = []
+        for message in messages:
+            try:
+                outcomes.append(self.send(message))
+            except (TransientSmsError, PermanentSmsError) as exc:
+                outcomes.append(exc)
+        return outcomes
 
     def find_sent(self, *, message: SmsMessage, called_at: datetime.datetime) -> SendResult | None:
         """The text with `message.reference` if this backend already has it, None if it certainly does not.

@@ -1,14 +1,13 @@
 import datetime
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 
 from core.redaction import mask_secrets
 from messaging.sms.base import BaseSmsBackend, SendResult, SmsMessage
-from messaging.sms.file import append_line, references_in
+from messaging.sms.file import append_line, message_line, references_in
 from messaging.sms.local import LocalNumbersMixin
 
 
@@ -24,7 +23,7 @@ class ConsoleBackend(LocalNumbersMixin, BaseSmsBackend):
         self.stream = stream or sys.stdout
 
     def send(self, message: SmsMessage) -> SendResult:
-        append_line(Path(settings.SMS_FILE_PATH), json.dumps(asdict(message), ensure_ascii=False) + "\n")
+        append_line(Path(settings.SMS_FILE_PATH), message_line(message))
         self.stream.write(
             f"\n----- SMS from {message.from_number} to {message.to} -----\n{mask_secrets(message.body)}\n"
             f"----- ({message.reference}; the whole text is in {settings.SMS_FILE_PATH}) -----\n"

@@ -52,3 +52,63 @@ def test_redelivered_tasks_send_nothing_twice(team, owner, template, crew, djang
     assert len(sms.outbox) == 4
     assert Delivery.objects.filter(multicast=multicast).count() == 4
     assert BadgeCount.objects.get(individual=crew[1], type="notifications").count == 1
+
+
+def test_names_and_bodies_reach_the_rows_and_the_sms_character_for_character(
+    team, owner, template, crew, django_capture_on_commit_callbacks
+):
+    # the fan-out sends its rows to PostgreSQL as JSON (json_to_recordset): quotes, backslashes, braces, commas and
+    # characters outside the BMP must arrive as they left
+    name = 'O\'Brien "Ché" \\ {x}, 😀 Ёж'
+    crew[0].user.first_name = name
+    crew[0].user.save(update_fields=["first_name"])
+    with django_capture_on_commit_callbacks(execute=True):
+        multicast = send(team, owner, channels=["sms"])
+
+    body = f"Hi {name}, your shift starts 9:00."
+    assert Delivery.objects.get(multicast=multicast, individual=crew[0]).body == body
+    assert UserNotification.objects.get(multicast=multicast, individual=crew[0]).data == {"sms": {"bodies": [body]}}
+    assert body in [m.body for m in sms.outbox]
+
+
+def test_deleting_a_person_or_a_multicast_removes_their_rows(
+    team, owner, template, crew, django_capture_on_commit_callbacks
+):
+    # user and multicast are copies on deliveries and notifications without a database constraint (the fan-out's
+    # cost); Django's delete still cascades over them
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send(team, owner)
+        second = send(team, owner, channels=["sms"])
+    gone = crew[0].user
+
+    gone.delete()
+
+    assert not Delivery.objects.filter(user_id=gone.pk).exists()
+    assert not UserNotification.objects.filter(user_id=gone.pk).exists()
+    assert UserNotification.objects.filter(multicast=first).count() == 3
+    first.delete()
+    assert not Delivery.objects.filter(multicast_id=first.pk).exists()
+    assert not UserNotification.objects.filter(multicast_id=first.pk).exists()
+    assert Delivery.objects.filter(multicast=second).count() == 3
+
+
+def test_badge_counts_leave_room_for_in_page_bumps_on_postgresql():
+    # the tests build their schema without migrations, so the migration's step is run here as `migrate` runs it
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage parameter")
+    migration = importlib.import_module("messaging.migrations.0006_fanout_constraints")
+    step = migration.Migration.operations[-1]
+    with connection.schema_editor() as editor:
+        step.code(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'messaging_badgecount'")
+        assert cursor.fetchone()[0] == ["fillfactor=50"]
+    with connection.schema_editor() as editor:
+        step.reverse_code(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'messaging_badgecount'")
+        assert cursor.fetchone()[0] == ["fillfactor=100"]

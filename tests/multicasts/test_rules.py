@@ -121,6 +121,37 @@ def test_a_transient_error_queues_the_delivery_again(team, owner, template, crew
     assert multicast.outstanding == 4  # nothing final yet
 
 
+class MixedBackend(sms.BaseSmsBackend):
+    """Takes every text but those to one number (refused for good) and one other (busy)."""
+
+    refused, busy = "+12025550001", "+12025550002"
+
+    def send(self, message):
+        if message.to == self.refused:
+            raise sms.PermanentSmsError("unknown number")
+        if message.to == self.busy:
+            raise sms.TransientSmsError("provider busy")
+        return sms.SendResult(provider_id=f"mixed-{message.reference}")
+
+
+def test_each_delivery_gets_its_own_outcome_from_a_batch(team, owner, template, crew, settings):
+    # send_many answers per message, in order; an opted-out recipient in the middle of the chunk shifts nothing
+    multicast, chunk = _queued_sms(team, owner, crew)
+    SmsOptOut.objects.create(team=team, phone=crew[0].user.phone, opted_out=True, changed_at=timezone.now())
+    settings.SMS_BACKEND = "tests.multicasts.test_rules.MixedBackend"
+    from unittest import mock
+
+    with mock.patch("messaging.tasks.delivery_sms_task.apply_async"):
+        send_sms(chunk_id=chunk.pk, multicast_id=multicast.pk)
+
+    outcomes = {d.address: (d.status, d.error, d.provider_id) for d in Delivery.objects.filter(multicast=multicast)}
+    assert outcomes.pop(crew[0].user.phone) == ("failed", OPTED_OUT_ERROR, "")
+    assert outcomes.pop(MixedBackend.refused) == ("failed", "unknown number", "")
+    assert outcomes.pop(MixedBackend.busy)[:2] == ("queued", "provider busy")
+    sent = Delivery.objects.get(multicast=multicast, address=owner.phone)
+    assert outcomes == {owner.phone: ("sent", "", f"mixed-{reference(sent.pk)}")}
+
+
 # --- the sweeper ---------------------------------------------------------------------------------------------------
 
 
